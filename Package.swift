@@ -1,0 +1,54 @@
+// swift-tools-version:6.0
+// Swiftformers: Hugging Face style objects as ordinary values in a Python-flavoured REPL and script
+// language, on our own CPU tensor engine. The module map is docs/ARCHITECTURE.md; a target depends
+// only on targets above it in that table.
+import PackageDescription
+
+/// Kernels are hot loops over unsafe buffers: even debug builds (what `swift test` uses) get the
+/// optimizer for the engine, otherwise parity tests on realistic shapes take minutes.
+let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"])]
+
+let package = Package(
+    name: "Swiftformers",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "sfs", targets: ["sfs"]),
+        .executable(name: "sfs-bench", targets: ["sfs-bench"]),
+        .library(name: "Swiftformers", targets: ["ScriptLibrary", "Pipelines"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    ],
+    targets: [
+        // System libraries (Debian: libopenblas-dev libpng-dev libjpeg-dev libreadline-dev; see Scripts/bootstrap).
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG"),
+        .systemLibrary(name: "CJPEG", path: "Sources/CJPEG"),
+        .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
+
+        .target(name: "Tensors", dependencies: ["CBLAS"], swiftSettings: optimizedInDebug),
+        .target(name: "Media", dependencies: ["Tensors", "CPNG", "CJPEG"], swiftSettings: optimizedInDebug),
+        .target(name: "Jinja"),
+        .target(name: "Tokenizers", dependencies: ["Jinja"], swiftSettings: optimizedInDebug),
+        .target(name: "Hub"),
+        .target(name: "Models", dependencies: ["Tensors", "Hub"], swiftSettings: optimizedInDebug),
+        .target(name: "Processors", dependencies: ["Media", "Tokenizers", "Tensors", "Hub"]),
+        .target(name: "Generation", dependencies: ["Models", "Tokenizers"]),
+        .target(name: "Pipelines", dependencies: ["Generation", "Processors", "Models", "Tokenizers", "Media", "Hub"]),
+        .target(name: "Script"),
+        .target(name: "ScriptLibrary", dependencies: ["Script", "Pipelines"]),
+        .target(name: "REPL", dependencies: ["Script", "ScriptLibrary", "CReadline"]),
+        .executableTarget(
+            name: "sfs",
+            dependencies: ["REPL", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "sfs-bench", dependencies: ["ScriptLibrary"], swiftSettings: optimizedInDebug),
+
+        .testTarget(name: "TensorsTests", dependencies: ["Tensors"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ScriptTests", dependencies: ["Script", "ScriptLibrary"], resources: [.copy("cases")]),
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "JinjaTests", dependencies: ["Jinja"]),
+        .testTarget(name: "HubTests", dependencies: ["Hub"]),
+        .testTarget(name: "MediaTests", dependencies: ["Media"], resources: [.copy("Fixtures")]),
+    ],
+    swiftLanguageModes: [.v6]
+)

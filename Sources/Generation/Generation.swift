@@ -1,0 +1,3 @@
+// Generation — GenerationConfig, logits processors, search strategies, streamers; see docs/ARCHITECTURE.md.
+import Models
+import Tokenizers

@@ -1,0 +1,1 @@
+// Hub — see docs/ARCHITECTURE.md for what this target holds.

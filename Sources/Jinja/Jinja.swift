@@ -1,0 +1,1 @@
+// Jinja — see docs/ARCHITECTURE.md for what this target holds.

@@ -1,0 +1,2 @@
+// Media — images and audio; see docs/ARCHITECTURE.md.
+import Tensors

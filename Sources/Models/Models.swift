@@ -1,0 +1,3 @@
+// Models — architectures over the tensor engine; see docs/ARCHITECTURE.md.
+import Hub
+import Tensors

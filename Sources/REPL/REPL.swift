@@ -1,0 +1,4 @@
+// REPL — line editing, history, completion, magics; see docs/ARCHITECTURE.md.
+import CReadline
+import Script
+import ScriptLibrary

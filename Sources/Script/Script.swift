@@ -1,0 +1,1 @@
+// Script — see docs/ARCHITECTURE.md for what this target holds.

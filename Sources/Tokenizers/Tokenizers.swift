@@ -1,0 +1,1 @@
+// Tokenizers — see docs/ARCHITECTURE.md for what this target holds.

@@ -1,0 +1,6 @@
+import Testing
+@testable import Hub
+
+@Test func hubModuleLoads() {
+    #expect(Bool(true))
+}

@@ -1,0 +1,6 @@
+import Testing
+@testable import Jinja
+
+@Test func jinjaModuleLoads() {
+    #expect(Bool(true))
+}

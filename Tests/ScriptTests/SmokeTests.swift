@@ -1,0 +1,6 @@
+import Testing
+@testable import Script
+
+@Test func scriptModuleLoads() {
+    #expect(Bool(true))
+}

@@ -1,0 +1,6 @@
+import Testing
+@testable import Tensors
+
+@Test func tensorsModuleLoads() {
+    #expect(Bool(true))
+}

@@ -1,1 +1,0 @@
-// Hub — see docs/ARCHITECTURE.md for what this target holds.

@@ -108,6 +108,7 @@ struct JSONParser {
                 position += 1
                 depth -= 1
                 return .object(object)
+            case nil: throw error("unexpected end of document, expected ',' or '}'")
             default: throw error("expected ',' or '}' after an object member")
             }
         }
@@ -133,6 +134,7 @@ struct JSONParser {
                 position += 1
                 depth -= 1
                 return .array(elements)
+            case nil: throw error("unexpected end of document, expected ',' or ']'")
             default: throw error("expected ',' or ']' after an array element")
             }
         }

@@ -4,6 +4,10 @@
 enum Argument: Sendable {
     case positional(Expression)
     case keyword(String, Expression)
+    /// `f(*items)`: the items become positional arguments.
+    case unpackPositional(Expression)
+    /// `f(**mapping)`: the pairs become keyword arguments.
+    case unpackKeywords(Expression)
 }
 
 indirect enum Expression: Sendable {

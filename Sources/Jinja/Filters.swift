@@ -115,6 +115,8 @@ extension Interpreter {
         case "upper":
             return .string(value.pythonString.uppercased())
         case "map":
+            // Jinja's map/select family skip falsy inputs (`if value: for item in value`), so None maps to [].
+            guard value.isTruthy else { return .array([]) }
             return .array(try mapItems(try iterate(value), args))
         case "max", "min":
             let items = try iterate(value)
@@ -136,8 +138,10 @@ extension Interpreter {
         case "pprint":
             return .string(value.pythonRepr)
         case "reject", "select":
+            guard value.isTruthy else { return .array([]) }
             return .array(try selectItems(try iterate(value), args, byAttribute: false, keep: name == "select"))
         case "rejectattr", "selectattr":
+            guard value.isTruthy else { return .array([]) }
             return .array(try selectItems(try iterate(value), args, byAttribute: true, keep: name == "selectattr"))
         case "replace":
             guard let old = args.value(0, "old"), let new = args.value(1, "new") else { throw JinjaError(.type, "replace needs old and new") }

@@ -59,8 +59,14 @@ extension Interpreter {
         var now = time(nil)
         var parts = tm()
         localtime_r(&now, &parts)
+        return strftime(format, parts)
+    }
+
+    /// C `strftime` of broken-down time (also what tests use to install a fixed clock).
+    static func strftime(_ format: String, _ time: tm) -> String {
+        var parts = time
         var buffer = [CChar](repeating: 0, count: 512)
-        let count = strftime(&buffer, buffer.count, format, &parts)
+        let count = Foundation.strftime(&buffer, buffer.count, format, &parts)
         guard count > 0 || format.isEmpty else { return "" }
         return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }

@@ -201,6 +201,12 @@ final class Interpreter {
             switch argument {
             case .positional(let e): result.positional.append(try evaluate(e, scope))
             case .keyword(let name, let e): result.keywords.append((name, try evaluate(e, scope)))
+            case .unpackPositional(let e): result.positional += try iterate(try evaluate(e, scope))
+            case .unpackKeywords(let e):
+                guard case .object(let object) = try evaluate(e, scope) else {
+                    throw JinjaError(.type, "argument after ** must be a mapping")
+                }
+                result.keywords += object.pairs.map { ($0.key, $0.value) }
             }
         }
         return result

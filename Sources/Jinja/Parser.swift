@@ -496,7 +496,13 @@ struct Parser {
         try expectOp("(")
         var arguments: [Argument] = []
         while !isOp(")") {
-            if case .name(let name) = current.kind, case .op("=") = peek(1).kind {
+            if isOp("*") {
+                advance()
+                arguments.append(.unpackPositional(try parseExpression()))
+            } else if isOp("**") {
+                advance()
+                arguments.append(.unpackKeywords(try parseExpression()))
+            } else if case .name(let name) = current.kind, case .op("=") = peek(1).kind {
                 advance()
                 advance()
                 arguments.append(.keyword(name, try parseExpression()))

@@ -56,7 +56,7 @@ extension Interpreter {
             let caseSensitive = args.value(0, "case_sensitive")?.isTruthy ?? false
             let byValue = args.value(1, "by")?.stringValue == "value"
             let reverse = args.value(2, "reverse")?.isTruthy ?? false
-            let pairs = object.pairs.map { JinjaValue.array([.string($0.key), $0.value]) }
+            let pairs = object.pairs.map { JinjaValue.tuple([.string($0.key), $0.value]) }
             return .array(try sorted(pairs, reverse: reverse) { pair in
                 let v = self.item(of: pair, .int(byValue ? 1 : 0))
                 return caseSensitive ? v : Interpreter.lowercasedIfString(v)
@@ -85,8 +85,17 @@ extension Interpreter {
             case .bool(let b): return .int(b ? 1 : 0)
             case .double(let d): return d.isFinite ? .int(Int(d.rounded(.towardZero))) : fallback
             case .string(let raw):
-                let s = raw.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "_", with: "")
-                if let i = Int(s, radix: base) { return .int(i) }
+                var s = raw.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "_", with: "").lowercased()
+                var sign = 1
+                if s.hasPrefix("-") || s.hasPrefix("+") { sign = s.hasPrefix("-") ? -1 : 1; s.removeFirst() }
+                // Python's int(text, base) accepts 0x/0o/0b prefixes matching the base; base 0 infers it.
+                var radix = base
+                for (prefix, prefixRadix) in [("0x", 16), ("0o", 8), ("0b", 2)] where s.hasPrefix(prefix) && (base == prefixRadix || base == 0) {
+                    s.removeFirst(2)
+                    radix = prefixRadix
+                }
+                if radix == 0 { radix = 10 }
+                if (2...36).contains(radix), let i = Int(s, radix: radix) { return .int(sign * i) }
                 if base == 10, let d = Double(s), d.isFinite { return .int(Int(d.rounded(.towardZero))) }
                 return fallback
             default: return fallback
@@ -94,13 +103,13 @@ extension Interpreter {
         case "format":
             let format = value.pythonString
             if !args.keywords.isEmpty { return .string(try percentFormat(format, .object(JinjaObject(args.keywords)))) }
-            return .string(try percentFormat(format, .array(args.positional)))
+            return .string(try percentFormat(format, .tuple(args.positional)))
         case "indent":
             return .string(try indent(value.pythonString, args))
         case "items":
             switch value {
             case .undefined: return .array([])
-            case .object(let object): return .array(object.pairs.map { .array([.string($0.key), $0.value]) })
+            case .object(let object): return .array(object.pairs.map { .tuple([.string($0.key), $0.value]) })
             default: throw JinjaError(.type, "items filter expects a mapping, got \(value.typeName)")
             }
         case "join":
@@ -154,6 +163,8 @@ extension Interpreter {
             let precision = args.value(0, "precision")?.asInt ?? 0
             let method = args.value(1, "method")?.stringValue ?? "common"
             guard let d = value.asDouble else { throw JinjaError(.type, "round expects a number, got \(value.typeName)") }
+            // Python's round(int, n) keeps an int; floor/ceil go through float division.
+            if method == "common", case .int = value, precision >= 0 { return value }
             return .double(try round(d, precision: precision, method: method))
         case "safe", "string":
             if case .string = value { return value }
@@ -231,7 +242,7 @@ extension Interpreter {
     func length(_ value: JinjaValue) throws -> Int {
         switch value {
         case .string(let s): return s.unicodeScalars.count
-        case .array(let a): return a.count
+        case .array(let a), .tuple(let a): return a.count
         case .object(let o), .namespace(let o): return o.count
         case .undefined: return 0
         default: throw JinjaError(.type, "object of type '\(value.typeName)' has no len()")
@@ -313,7 +324,7 @@ extension Interpreter {
         case nil, .none?: break
         case let other?: throw JinjaError(.type, "tojson indent must be an int or a string, not \(other.typeName)")
         }
-        if let separators = args.value(2, "separators"), case .array(let pair) = separators, pair.count == 2 {
+        if let pair = args.value(2, "separators")?.sequenceItems, pair.count == 2 {
             options.itemSeparator = pair[0].pythonString
             options.keySeparator = pair[1].pythonString
         }

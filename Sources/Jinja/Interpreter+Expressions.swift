@@ -10,8 +10,10 @@ extension Interpreter {
             return value
         case .name(let name):
             return scope.lookup(name) ?? .undefined
-        case .list(let items), .tuple(let items):
+        case .list(let items):
             return .array(try items.map { try evaluate($0, scope) })
+        case .tuple(let items):
+            return .tuple(try items.map { try evaluate($0, scope) })
         case .dict(let pairs):
             var object = JinjaObject()
             for (key, value) in pairs {
@@ -111,7 +113,7 @@ extension Interpreter {
             return boundMethod(value, k) ?? .undefined
         case (.object(let object), _):
             return object[key.pythonString] ?? .undefined
-        case (.array(let items), _):
+        case (.array(let items), _), (.tuple(let items), _):
             guard let i = key.asInt else { return .undefined }
             let index = i < 0 ? items.count + i : i
             return items.indices.contains(index) ? items[index] : .undefined
@@ -157,6 +159,8 @@ extension Interpreter {
         switch value {
         case .array(let items):
             return .array(try indices(items.count).map { items[$0] })
+        case .tuple(let items):
+            return .tuple(try indices(items.count).map { items[$0] })
         case .string(let s):
             let scalars = Array(s.unicodeScalars)
             var out = String.UnicodeScalarView()
@@ -182,6 +186,7 @@ extension Interpreter {
             switch (left, right) {
             case (.string(let a), .string(let b)): return .string(a + b)
             case (.array(let a), .array(let b)): return .array(a + b)
+            case (.tuple(let a), .tuple(let b)): return .tuple(a + b)
             case (.string, _): throw JinjaError(.type, "can only concatenate str (not \"\(right.typeName)\") to str")
             case (.array, _): throw JinjaError(.type, "can only concatenate list (not \"\(right.typeName)\") to list")
             default: return try arithmetic(left, right, unsupported(), { $0.addingReportingOverflow($1) }, +)
@@ -276,7 +281,7 @@ extension Interpreter {
                 throw JinjaError(.type, "'in <string>' requires string as left operand, not \(needle.typeName)")
             }
             return n.isEmpty || s.contains(n)
-        case .array(let items): return items.contains { $0.pythonEquals(needle) }
+        case .array(let items), .tuple(let items): return items.contains { $0.pythonEquals(needle) }
         case .object(let object), .namespace(let object):
             guard case .string(let key) = needle else { return false }
             return object[key] != nil
@@ -290,7 +295,7 @@ extension Interpreter {
         var positional: [JinjaValue]
         var mapping: JinjaObject?
         switch values {
-        case .array(let items): positional = items
+        case .tuple(let items): positional = items
         case .object(let o): positional = [values]; mapping = o
         default: positional = [values]
         }
@@ -324,8 +329,13 @@ extension Interpreter {
                 next += 1
             }
             switch conversion {
-            case "s": out += value.pythonString
-            case "r": out += value.pythonRepr
+            case "s", "r":
+                var text = conversion == "s" ? value.pythonString : value.pythonRepr
+                let digits = spec.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+                if digits.count == 2, let precision = Int(digits[1]) { text = String(text.prefix(precision)) }
+                let width = Int(String(digits.first ?? "").filter(\.isNumber)) ?? 0
+                let padding = String(repeating: " ", count: max(0, width - text.count))
+                out += spec.hasPrefix("-") ? text + padding : padding + text
             case "d", "i":
                 guard let d = value.asDouble else { throw JinjaError(.type, "%d format: a real number is required, not \(value.typeName)") }
                 out += String(format: "%" + spec + "ld", Int(d.rounded(.towardZero)))

@@ -11,6 +11,7 @@ extension Interpreter {
         case .string(let s): body = Interpreter.stringMethod(s, name)
         case .object(let o): body = Interpreter.dictMethod(o, name)
         case .array(let a): body = Interpreter.listMethod(a, name)
+        case .tuple(let a): body = ["index", "count"].contains(name) ? Interpreter.listMethod(a, name) : nil
         default: body = nil
         }
         return body.map { .function(JinjaFunction(name: "\(value.typeName).\(name)", $0)) }
@@ -137,7 +138,7 @@ extension Interpreter {
             return { args in
                 guard let argument = args.value(0, "prefix") else { throw JinjaError(.type, "\(name)() takes at least 1 argument") }
                 let candidates: [JinjaValue]
-                if case .array(let items) = argument { candidates = items } else { candidates = [argument] }
+                candidates = argument.sequenceItems ?? [argument]
                 for candidate in candidates {
                     guard case .string(let affix) = candidate else {
                         throw JinjaError(.type, "\(name) first arg must be str or a tuple of str, not \(candidate.typeName)")
@@ -167,7 +168,7 @@ extension Interpreter {
                 guard let items = args.value(0, "iterable") else { throw JinjaError(.type, "join() takes exactly one argument") }
                 let values: [JinjaValue]
                 switch items {
-                case .array(let a): values = a
+                case .array(let a), .tuple(let a): values = a
                 case .string(let t): values = t.unicodeScalars.map { .string(String($0)) }
                 case .object(let o): values = o.keys.map(JinjaValue.string)
                 default: throw JinjaError(.type, "can only join an iterable")
@@ -336,7 +337,7 @@ extension Interpreter {
 
     static func dictMethod(_ o: JinjaObject, _ name: String) -> (@Sendable (JinjaArguments) throws -> JinjaValue)? {
         switch name {
-        case "items": return { _ in .array(o.pairs.map { .array([.string($0.key), $0.value]) }) }
+        case "items": return { _ in .array(o.pairs.map { .tuple([.string($0.key), $0.value]) }) }
         case "keys": return { _ in .array(o.keys.map(JinjaValue.string)) }
         case "values": return { _ in .array(o.values) }
         case "get":

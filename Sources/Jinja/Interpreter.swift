@@ -146,7 +146,7 @@ final class Interpreter {
     /// Python iteration: lists, dict keys, string characters; Undefined iterates as empty.
     func iterate(_ value: JinjaValue) throws -> [JinjaValue] {
         switch value {
-        case .array(let items): return items
+        case .array(let items), .tuple(let items): return items
         case .object(let object), .namespace(let object): return object.keys.map(JinjaValue.string)
         case .string(let s): return s.unicodeScalars.map { .string(String($0)) }
         case .undefined: return []
@@ -248,7 +248,7 @@ final class Interpreter {
             }
         }
         let extra = arguments.positional.count > macro.parameters.count ? Array(arguments.positional[macro.parameters.count...]) : []
-        frame.variables["varargs"] = .array(extra)
+        frame.variables["varargs"] = .tuple(extra)
         if let k = keywords.firstIndex(where: { $0.0 == "caller" }) {
             frame.variables["caller"] = keywords[k].1
             keywords.remove(at: k)

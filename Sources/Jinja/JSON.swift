@@ -198,7 +198,7 @@ extension JinjaValue {
                 out += JinjaValue.pythonFloatRepr(d)
             }
         case .string(let s): JinjaValue.writeJSONString(s, into: &out, ensureASCII: options.ensureASCII)
-        case .array(let items):
+        case .array(let items), .tuple(let items):
             if items.isEmpty { out += "[]"; return }
             out += "["
             for (index, item) in items.enumerated() {

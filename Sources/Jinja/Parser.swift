@@ -10,7 +10,7 @@ struct Parser {
 
     static func parse(_ tokens: [Token]) throws -> [Statement] {
         var parser = Parser(tokens: tokens)
-        let (body, _) = try parser.parseBody(endingAt: [])
+        let (body, _) = try parser.parseBody(endingAt: [], openedAt: 1)
         return body
     }
 
@@ -50,7 +50,8 @@ struct Parser {
     // MARK: - Statements
 
     /// Parses until a block tag whose keyword is in `ends`; consumes `{%` and the keyword and returns it.
-    private mutating func parseBody(endingAt ends: Set<String>) throws -> ([Statement], String) {
+    /// `openedAt` is the line of the tag that opened this body: Jinja reports a missing end tag there.
+    private mutating func parseBody(endingAt ends: Set<String>, openedAt: Int) throws -> ([Statement], String) {
         var body: [Statement] = []
         while true {
             let token = current
@@ -75,7 +76,7 @@ struct Parser {
             case .endOfTemplate:
                 if ends.isEmpty { return (body, "") }
                 let names = ends.sorted().map { "'\($0)'" }.joined(separator: " or ")
-                throw error("unexpected end of template: expected \(names)")
+                throw JinjaError(.syntax, "unexpected end of template: expected \(names)", line: openedAt)
             default:
                 throw error("unexpected \(token.display)")
             }
@@ -94,7 +95,7 @@ struct Parser {
             var condition = try parseExpression()
             try expectBlockEnd()
             while true {
-                let (body, end) = try parseBody(endingAt: ["elif", "else", "endif"])
+                let (body, end) = try parseBody(endingAt: ["elif", "else", "endif"], openedAt: line)
                 branches.append((condition, body))
                 if end == "elif" {
                     condition = try parseExpression()
@@ -104,7 +105,7 @@ struct Parser {
                 try expectBlockEnd()
                 var otherwise: [Statement] = []
                 if end == "else" {
-                    (otherwise, _) = try parseBody(endingAt: ["endif"])
+                    (otherwise, _) = try parseBody(endingAt: ["endif"], openedAt: line)
                     try expectBlockEnd()
                 }
                 return Statement(kind: .ifChain(branches, otherwise: otherwise), line: line)
@@ -121,11 +122,11 @@ struct Parser {
             var recursive = false
             if isName("recursive") { advance(); recursive = true }
             try expectBlockEnd()
-            let (body, end) = try parseBody(endingAt: ["endfor", "else"])
+            let (body, end) = try parseBody(endingAt: ["endfor", "else"], openedAt: line)
             try expectBlockEnd()
             var otherwise: [Statement] = []
             if end == "else" {
-                (otherwise, _) = try parseBody(endingAt: ["endfor"])
+                (otherwise, _) = try parseBody(endingAt: ["endfor"], openedAt: line)
                 try expectBlockEnd()
             }
             return Statement(kind: .forLoop(target: target, iterable: iterable, filter: filter, body: body, otherwise: otherwise, recursive: recursive), line: line)
@@ -139,14 +140,14 @@ struct Parser {
             }
             let filters = try parseFilterChain()
             try expectBlockEnd()
-            let (body, _) = try parseBody(endingAt: ["endset"])
+            let (body, _) = try parseBody(endingAt: ["endset"], openedAt: line)
             try expectBlockEnd()
             return Statement(kind: .setBlock(target, filters: filters, body: body), line: line)
         case "macro":
             let name = try expectName()
             let parameters = try parseParameters()
             try expectBlockEnd()
-            let (body, _) = try parseBody(endingAt: ["endmacro"])
+            let (body, _) = try parseBody(endingAt: ["endmacro"], openedAt: line)
             if case .name = current.kind { advance() }  // `{% endmacro name %}`
             try expectBlockEnd()
             return Statement(kind: .macro(name: name, parameters: parameters, body: body), line: line)
@@ -156,13 +157,13 @@ struct Parser {
             let call = try parseExpression()
             guard case .call = call else { throw error("expected a macro call after 'call'") }
             try expectBlockEnd()
-            let (body, _) = try parseBody(endingAt: ["endcall"])
+            let (body, _) = try parseBody(endingAt: ["endcall"], openedAt: line)
             try expectBlockEnd()
             return Statement(kind: .callBlock(call: call, parameters: parameters, body: body), line: line)
         case "filter":
             let filters = try parseFilterChain(requireFirstBar: false)
             try expectBlockEnd()
-            let (body, _) = try parseBody(endingAt: ["endfilter"])
+            let (body, _) = try parseBody(endingAt: ["endfilter"], openedAt: line)
             try expectBlockEnd()
             return Statement(kind: .filterBlock(filters: filters, body: body), line: line)
         case "break", "continue":
@@ -170,7 +171,7 @@ struct Parser {
             return Statement(kind: keyword == "break" ? .breakLoop : .continueLoop, line: line)
         case "generation":
             try expectBlockEnd()
-            let (body, _) = try parseBody(endingAt: ["endgeneration"])
+            let (body, _) = try parseBody(endingAt: ["endgeneration"], openedAt: line)
             try expectBlockEnd()
             return Statement(kind: .generation(body), line: line)
         default:

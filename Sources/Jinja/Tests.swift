@@ -25,7 +25,7 @@ extension Interpreter {
         case "mapping": if case .object = value { return true } else { return false }
         case "iterable", "sequence":
             switch value {
-            case .string, .array, .object, .undefined: return true
+            case .string, .array, .tuple, .object, .undefined: return true
             case .namespace: return name == "iterable" ? false : false
             default: return false
             }

@@ -25,6 +25,7 @@ extension JinjaValue {
         case .double(let d): return JinjaValue.pythonFloatRepr(d)
         case .string(let s): return JinjaValue.pythonStringRepr(s)
         case .array(let a): return "[" + a.map(\.pythonRepr).joined(separator: ", ") + "]"
+        case .tuple(let a): return "(" + a.map(\.pythonRepr).joined(separator: ", ") + (a.count == 1 ? ",)" : ")")
         case .object(let o):
             return "{" + o.pairs.map { JinjaValue.pythonStringRepr($0.key) + ": " + $0.value.pythonRepr }
                 .joined(separator: ", ") + "}"
@@ -83,7 +84,7 @@ extension JinjaValue {
         switch (self, other) {
         case (.undefined, .undefined), (.none, .none): return true
         case (.string(let a), .string(let b)): return a.unicodeScalars.elementsEqual(b.unicodeScalars)
-        case (.array(let a), .array(let b)):
+        case (.array(let a), .array(let b)), (.tuple(let a), .tuple(let b)):
             return a.count == b.count && zip(a, b).allSatisfy { $0.pythonEquals($1) }
         case (.object(let a), .object(let b)), (.namespace(let a), .namespace(let b)): return a == b
         default:
@@ -101,7 +102,7 @@ extension JinjaValue {
         case (.string(let a), .string(let b)):
             if a.unicodeScalars.elementsEqual(b.unicodeScalars) { return 0 }
             return a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars, by: { $0.value < $1.value }) ? -1 : 1
-        case (.array(let a), .array(let b)):
+        case (.array(let a), .array(let b)), (.tuple(let a), .tuple(let b)):
             for (x, y) in zip(a, b) {
                 let c = try x.pythonCompare(y)
                 if c != 0 { return c }

@@ -14,6 +14,8 @@ public enum JinjaValue: Sendable {
     case double(Double)
     case string(String)
     case array([JinjaValue])
+    /// A Python tuple: `(a, b)` literals, `dict.items()` pairs, a macro's `varargs`. Prints as `(a, b)`.
+    case tuple([JinjaValue])
     case object(JinjaObject)
     /// The mutable object `namespace()` returns; `{% set ns.x = … %}` assigns into it.
     case namespace(JinjaObject)
@@ -160,6 +162,7 @@ extension JinjaValue {
         case .double: return "float"
         case .string: return "str"
         case .array: return "list"
+        case .tuple: return "tuple"
         case .object: return "dict"
         case .namespace: return "Namespace"
         case .function: return "function"
@@ -177,7 +180,7 @@ extension JinjaValue {
         case .int(let i): return i != 0
         case .double(let d): return d != 0
         case .string(let s): return !s.isEmpty
-        case .array(let a): return !a.isEmpty
+        case .array(let a), .tuple(let a): return !a.isEmpty
         case .object(let o): return !o.isEmpty
         case .namespace, .function: return true
         }
@@ -202,4 +205,12 @@ extension JinjaValue {
     }
 
     public var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
+
+    /// The elements of a list or tuple.
+    var sequenceItems: [JinjaValue]? {
+        switch self {
+        case .array(let items), .tuple(let items): return items
+        default: return nil
+        }
+    }
 }

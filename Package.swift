@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ScriptTests", dependencies: ["Script", "ScriptLibrary"], resources: [.copy("cases")]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "JinjaTests", dependencies: ["Jinja"]),
+        .testTarget(name: "JinjaTests", dependencies: ["Jinja"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HubTests", dependencies: ["Hub"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MediaTests", dependencies: ["Media"], resources: [.copy("Fixtures")]),
     ],

@@ -95,6 +95,10 @@ int cis_png_decode(const unsigned char *data, size_t size, int64_t max_pixels, c
         break;
     case PNG_COLOR_TYPE_GRAY_ALPHA:
         channels = 2;
+        if (bit_depth == 16) {
+            png_set_gray_to_rgb(png);  // Pillow opens 16-bit gray+alpha as RGBA ("LA;16B" → RGBA)
+            channels = 4;
+        }
         break;
     case PNG_COLOR_TYPE_RGB:
         channels = 3;

@@ -46,7 +46,7 @@ typedef struct {
 
 /// Decodes a PNG. Palette images are expanded to RGB, or RGBA when a tRNS chunk is present;
 /// 16-bit samples keep their high byte except 16-bit grayscale (returned as 2 bytes per sample);
-/// 1/2/4-bit gray is scaled to 0…255; tRNS of gray/RGB images is ignored (Pillow keeps those as L/RGB).
+/// 16-bit gray+alpha becomes RGBA as in Pillow; 1/2/4-bit gray is scaled to 0…255; tRNS of gray/RGB images is ignored (Pillow keeps those as L/RGB).
 int cis_png_decode(const unsigned char *data, size_t size, int64_t max_pixels, cis_image *out);
 
 /// Decodes a JPEG to gray, RGB or raw CMYK (see `CIS_JPEG_*` in `channels`). A file that ends early is an error.

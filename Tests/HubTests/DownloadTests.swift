@@ -215,3 +215,31 @@ import Testing
         #expect(try hub.snapshotFolder(fake.repo)?.lastPathComponent == fake.commit)
     }
 }
+
+@Suite struct ProbeTests {
+    @Test func fileExistsAsksWithHeadOnly() throws {
+        let fake = try FakeHub()
+        let folder = try TemporaryFolder()
+        let hub = Hub(environment: HubEnvironment(cacheDirectory: folder.url, endpoint: fake.endpoint, showsProgress: false))
+        #expect(hub.fileExists(fake.repo, file: "model.safetensors"))
+        #expect(!hub.fileExists(fake.repo, file: "pytorch_model.bin"))
+        #expect(fake.server.requests.map(\.method) == ["HEAD", "HEAD"])
+        #expect(hub.cache.listFiles(try HubRepo(id: fake.repo)).isEmpty)
+    }
+
+    @Test func weightFilesReportsAuthorizationFailuresInsteadOfNoWeights() throws {
+        let fake = try FakeHub()
+        let folder = try TemporaryFolder()
+        let hub = Hub(environment: HubEnvironment(cacheDirectory: folder.url, endpoint: fake.endpoint, showsProgress: false))
+        #expect(throws: HubError.unauthorized(repo: "org/gated", file: "model.safetensors", status: 401, hasToken: false)) {
+            try hub.weightFiles("org/gated")
+        }
+    }
+
+    @Test func byteCountsPrintLikeTqdm() {
+        #expect(ProgressBar.bytes(999) == "999B")
+        #expect(ProgressBar.bytes(1_500) == "1.5k")
+        #expect(ProgressBar.bytes(90_868_376) == "90.9M")
+        #expect(ProgressBar.bytes(2_000_000_000) == "2.0G")
+    }
+}

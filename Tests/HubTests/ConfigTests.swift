@@ -6,7 +6,7 @@ import Testing
 @testable import Hub
 
 @Suite struct ConfigTests {
-    static let cases = ["minilm", "distilbert_labels", "roberta_num_labels", "gpt2", "llama", "bert_unknown_keys"]
+    static let cases = ["minilm", "distilbert_labels", "roberta_num_labels", "gpt2", "llama", "bert_unknown_keys", "splade_tiny"]
 
     private func load(_ name: String) throws -> PretrainedConfig {
         let hub = Hub(environment: HubEnvironment(cacheDirectory: URL(fileURLWithPath: "/nonexistent"), offline: true))
@@ -106,5 +106,13 @@ import Testing
         let file = folder.url.appendingPathComponent("config.json")
         try Data("[1, 2]".utf8).write(to: file)
         #expect(throws: ConfigError.self) { try PretrainedConfig(contentsOf: file) }
+    }
+}
+
+@Suite struct ConfigDtypeTests {
+    @Test func transformers5DtypeKeyIsReadAsTheWeightsType() throws {
+        let config = try PretrainedConfig(contentsOf: Fixture.url("config/splade_tiny/config.json"))
+        #expect(config.torchDtype == "float32")
+        #expect(config["torch_dtype"] == .null)  // as in Python 4.55: `dtype` is just another attribute
     }
 }

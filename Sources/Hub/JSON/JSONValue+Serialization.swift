@@ -3,6 +3,8 @@
 // `transformers` writes config.json and prints configs with `json.dumps(d, indent=2, sort_keys=True)`;
 // matching it byte for byte lets a config saved here be diffed against one saved by Python.
 
+import Foundation
+
 // MARK: - Options
 
 /// The `json.dumps` arguments we honour.
@@ -42,6 +44,13 @@ extension JSONValue {
         output.reserveCapacity(256)
         JSONWriter(formatting: formatting).write(self, into: &output, level: 0, integerKeys: false)
         return String(decoding: output, as: UTF8.self)
+    }
+}
+
+extension JSONValue {
+    /// Write the JSON text to a file (UTF-8, atomically), e.g. `.pretty` for a config.
+    public func write(to url: URL, formatting: JSONFormatting = .pretty) throws {
+        try Data(serialized(formatting).utf8).write(to: url, options: .atomic)
     }
 }
 

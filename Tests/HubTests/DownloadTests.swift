@@ -243,3 +243,27 @@ import Testing
         #expect(ProgressBar.bytes(2_000_000_000) == "2.0G")
     }
 }
+
+@Suite struct ProgressBarTests {
+    @Test func drawsPercentBarAndSizes() throws {
+        let pipe = Pipe()
+        let bar = ProgressBar(label: "model.safetensors", total: 3000, initial: 0, enabled: true,
+                              sink: pipe.fileHandleForWriting, requireTerminal: false)
+        bar.update(1500, force: true)
+        bar.finish()
+        try pipe.fileHandleForWriting.close()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(text.contains("\rmodel.safetensors: 50%|" + String(repeating: "█", count: 15) + String(repeating: " ", count: 15) + "| 1.5k/3.0k"))
+        #expect(text.hasSuffix("\n"))
+        #expect(text.contains("100%|" + String(repeating: "█", count: 30) + "| 3.0k/3.0k"))
+    }
+
+    @Test func staysSilentWhenNotATerminal() throws {
+        let pipe = Pipe()
+        let bar = ProgressBar(label: "x", total: 10, initial: 0, enabled: true, sink: pipe.fileHandleForWriting)
+        bar.update(5, force: true)
+        bar.finish()
+        try pipe.fileHandleForWriting.close()
+        #expect(pipe.fileHandleForReading.readDataToEndOfFile().isEmpty)
+    }
+}

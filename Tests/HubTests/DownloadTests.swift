@@ -267,3 +267,31 @@ import Testing
         #expect(pipe.fileHandleForReading.readDataToEndOfFile().isEmpty)
     }
 }
+
+@Suite struct IncompleteFileTests {
+    @Test func anOversizedIncompleteFileIsDiscarded() throws {
+        let fake = try FakeHub()
+        let folder = try TemporaryFolder()
+        let file = try #require(fake.files["onnx/model.onnx"])
+        let blobs = folder.url.appendingPathComponent("models--org--tiny/blobs")
+        try FileManager.default.createDirectory(at: blobs, withIntermediateDirectories: true)
+        try Data(repeating: 7, count: file.data.count + 10).write(to: blobs.appendingPathComponent(file.sha256 + ".incomplete"))
+        let hub = Hub(environment: HubEnvironment(cacheDirectory: folder.url, endpoint: fake.endpoint, showsProgress: false))
+        let path = try hub.resolve(fake.repo, file: "onnx/model.onnx")
+        #expect(try Data(contentsOf: path) == file.data)
+        #expect(fake.server.requests.last?.header("Range") == nil)
+    }
+
+    @Test func aCompleteIncompleteFileNeedsNoTransfer() throws {
+        let fake = try FakeHub()
+        let folder = try TemporaryFolder()
+        let file = try #require(fake.files["model.safetensors"])
+        let blobs = folder.url.appendingPathComponent("models--org--tiny/blobs")
+        try FileManager.default.createDirectory(at: blobs, withIntermediateDirectories: true)
+        try file.data.write(to: blobs.appendingPathComponent(file.sha256 + ".incomplete"))
+        let hub = Hub(environment: HubEnvironment(cacheDirectory: folder.url, endpoint: fake.endpoint, showsProgress: false))
+        let path = try hub.resolve(fake.repo, file: "model.safetensors")
+        #expect(try Data(contentsOf: path) == file.data)
+        #expect(fake.server.requests.map(\.method) == ["HEAD"])
+    }
+}

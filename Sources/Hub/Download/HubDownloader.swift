@@ -153,6 +153,11 @@ struct HubDownloader {
         }
         defer { try? handle.close() }
         var have = Int((try? handle.seekToEnd()) ?? 0)
+        if have > metadata.size {
+            // Longer than the file: not a prefix of it (the file changed under the same name?). Start over.
+            try? handle.truncate(atOffset: 0)
+            have = 0
+        }
         let bar = ProgressBar(label: file, total: metadata.size, initial: have, enabled: environment.showsProgress)
         var attempts = 0
         var lastError = ""

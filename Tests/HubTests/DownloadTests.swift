@@ -295,3 +295,20 @@ import Testing
         #expect(fake.server.requests.map(\.method) == ["HEAD"])
     }
 }
+
+@Suite struct TokenTests {
+    @Test func theTokenIsNotSentToTheCDN() throws {
+        let fake = try FakeHub()
+        let folder = try TemporaryFolder()
+        let hub = Hub(environment: HubEnvironment(cacheDirectory: folder.url, endpoint: fake.endpoint, token: "secret",
+                                                  showsProgress: false))
+        let path = try hub.resolve("org/gated", file: "model.safetensors")
+        #expect(try Data(contentsOf: path) == fake.files["model.safetensors"]?.data)
+        let requests = fake.server.requests
+        #expect(requests.map(\.method) == ["HEAD", "GET"])
+        #expect(requests.first?.header("Authorization") == "Bearer secret")
+        #expect(requests.last?.path.hasPrefix("/cdn/") == true)
+        #expect(requests.last?.header("Host")?.hasPrefix("localhost") == true)
+        #expect(requests.last?.header("Authorization") == nil)
+    }
+}

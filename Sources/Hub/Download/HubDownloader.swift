@@ -167,6 +167,10 @@ struct HubDownloader {
             }
             attempts += 1
             var request = request(metadata.location, method: "GET")
+            if metadata.location.host != URL(string: environment.endpoint)?.host {
+                // A signed CDN URL: the token must not leave the hub (as `huggingface_hub` drops it).
+                request.setValue(nil, forHTTPHeaderField: "Authorization")
+            }
             if have > 0 { request.setValue("bytes=\(have)-", forHTTPHeaderField: "Range") }
             let start = have
             let response = transfer.perform(request, redirects: .followAll, output: handle) { received in

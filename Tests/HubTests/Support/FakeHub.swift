@@ -25,6 +25,8 @@ final class FakeHub: @unchecked Sendable {
     private var broken: Set<String> = []
 
     var endpoint: String { server.baseURL }
+    /// Where LFS files are served from: another host name for the same server stands for a CDN.
+    var cdnBase: String { "http://localhost:\(server.port)" }
 
     init(breakFirstTransferAfter: Int? = nil) throws {
         let spec = try Fixture.json("cache_layout/spec.json")
@@ -90,7 +92,7 @@ final class FakeHub: @unchecked Sendable {
         }
         return CannedResponse(status: 302, headers: [
             ("X-Repo-Commit", commit), ("ETag", "\"pointer-etag\""), ("X-Linked-Etag", "\"\(file.sha256)\""),
-            ("X-Linked-Size", String(file.data.count)), ("Location", "\(endpoint)/cdn/\(file.sha256)"),
+            ("X-Linked-Size", String(file.data.count)), ("Location", "\(cdnBase)/cdn/\(file.sha256)"),
             ("Content-Length", "0"),
         ])
     }

@@ -72,6 +72,16 @@ final class FakeHub: @unchecked Sendable {
             }
             return resolve(String(path.dropFirst("/org/gated/resolve/main/".count)), request: request)
         }
+        if path == "/api/models/\(repo)/revision/main" {
+            var siblings: [JSONValue] = []
+            for name in files.keys.sorted() { siblings.append(["rfilename": .string(name)]) }
+            let body: JSONValue = ["id": .string(repo), "sha": .string(commit), "siblings": .array(siblings)]
+            return CannedResponse(status: 200, headers: [("Content-Type", "application/json")],
+                                  body: Data(body.serialized().utf8))
+        }
+        if path.hasPrefix("/api/models/") {
+            return CannedResponse(status: 404, headers: [("X-Error-Code", "RepoNotFound")])
+        }
         let prefix = "/\(repo)/resolve/main/"
         let commitPrefix = "/\(repo)/resolve/\(commit)/"
         if path.hasPrefix(prefix) { return resolve(String(path.dropFirst(prefix.count)), request: request) }

@@ -37,7 +37,7 @@ public struct Hub: Sendable {
             return .folder(URL(fileURLWithPath: expanded, isDirectory: true).standardizedFileURL)
         }
         if text.hasPrefix("/") || text.hasPrefix("./") || text.hasPrefix("../") || text.hasPrefix("~") {
-            throw .missingLocalFile(folder: text, file: "(the folder itself)")
+            throw .missingFolder(text)
         }
         return .repo(try HubRepo(id: text, revision: revision))
     }

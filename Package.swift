@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "Media", dependencies: ["CImageSupport", "CPNG", "CJPEG"], swiftSettings: optimizedInDebug),
         .target(name: "Jinja"),
         .target(name: "Tokenizers", dependencies: ["Jinja"], swiftSettings: optimizedInDebug),
-        .target(name: "Hub"),
+        .target(name: "Hub", swiftSettings: optimizedInDebug),
         .target(name: "Models", dependencies: ["Tensors", "Hub"], swiftSettings: optimizedInDebug),
         .target(name: "Processors", dependencies: ["Media", "Tokenizers", "Tensors", "Hub"]),
         .target(name: "Generation", dependencies: ["Models", "Tokenizers"]),

@@ -72,3 +72,9 @@ public enum AudioError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 }
+
+extension Audio: CustomStringConvertible {
+    public var description: String {
+        "<Audio \(channels == 1 ? "mono" : "\(channels) channels") \(sampleRate) Hz, \(frameCount) frames>"
+    }
+}

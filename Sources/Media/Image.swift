@@ -97,3 +97,12 @@ public struct Image: Sendable, Equatable {
         return values.map { UInt8(clamping: $0) }
     }
 }
+
+// MARK: - Description
+
+extension Image: CustomStringConvertible {
+    /// Pillow's repr: `<Image mode=RGB size=640x480>` (plus the file format when decoded).
+    public var description: String {
+        "<Image mode=\(mode.rawValue) size=\(width)x\(height)\(format.map { " format=\($0)" } ?? "")>"
+    }
+}

@@ -11,6 +11,9 @@ extension Audio {
         -> Audio
     {
         guard rate > 0 else { throw .invalidArgument("resample: target rate must be positive, got \(rate)") }
+        guard rolloff > 0, rolloff.isFinite else {
+            throw .invalidArgument("resample: rolloff must be positive, got \(rolloff)")
+        }
         guard lowpassFilterWidth > 0 else {
             throw .invalidArgument("resample: lowpass filter width must be positive, got \(lowpassFilterWidth)")
         }
@@ -18,6 +21,15 @@ extension Audio {
         let divisor = Audio.gcd(sampleRate, rate)
         let original = sampleRate / divisor
         let target = rate / divisor
+        // torchaudio builds target × (2·width + original) weights: refuse ratios that would need
+        // hundreds of millions (e.g. 44100 → 44099 Hz), as torchaudio would run out of memory.
+        let estimatedTaps = Double(target) * (2 * Double(lowpassFilterWidth) * Double(original)
+            / (Double(min(original, target)) * rolloff) + Double(original))
+        guard estimatedTaps < 5e7, rate <= 10_000_000 else {
+            throw .invalidArgument(
+                "resample: \(sampleRate) → \(rate) Hz reduces to \(original):\(target), too large a kernel; "
+                    + "pick rates with a larger common divisor")
+        }
         let (kernel, width) = Audio.sincKernel(
             original: original, target: target, lowpassFilterWidth: lowpassFilterWidth, rolloff: rolloff)
         let kernelLength = 2 * width + original

@@ -31,8 +31,8 @@ extension Image {
         guard mode != .i16 else { throw .unsupportedMode(mode.rawValue, operation: "reduce") }
         let (left, top) = (box.0, box.1)
         let (boxWidth, boxHeight) = (box.2 - box.0, box.3 - box.1)
-        let outWidth = (boxWidth + factor.x - 1) / factor.x
-        let outHeight = (boxHeight + factor.y - 1) / factor.y
+        let outWidth = (boxWidth - 1) / factor.x + 1  // ⌈boxWidth / factor⌉ without overflow
+        let outHeight = (boxHeight - 1) / factor.y + 1
         let channels = mode.channels
         var out = [UInt8](repeating: 0, count: outWidth * outHeight * channels)
         for y in 0..<outHeight {
@@ -100,6 +100,9 @@ extension Image {
     public func thumbnail(
         _ size: (width: Int, height: Int), resample: Resampling = .bicubic, reducingGap: Double? = 2.0
     ) throws(ImageError) -> Image {
+        guard size.width > 0, size.height > 0 else {
+            throw .invalidArgument("thumbnail: size must be positive, got \(size.width)x\(size.height)")
+        }
         guard let target = thumbnailSize(fitting: size) else { return self }
         if target == (width, height) { return self }
         return try resized(to: target, resample: resample, reducingGap: reducingGap)

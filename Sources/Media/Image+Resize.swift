@@ -16,9 +16,7 @@ extension Image {
         if let reducingGap, reducingGap < 1 {
             throw .invalidArgument("resize: reducing_gap must be 1.0 or greater, got \(reducingGap)")
         }
-        guard size.width > 0, size.height > 0 else {
-            throw .invalidArgument("resize: height and width must be > 0, got \(size.width)x\(size.height)")
-        }
+        try Image.checkSize(size.width, size.height, operation: "resize")
         // Pillow passes the box to C as `float box[4]`.
         let region: [Float]
         if let box {

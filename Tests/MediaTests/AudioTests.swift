@@ -84,6 +84,13 @@ enum AudioFixtures {
         #expect(worst < 1e-5, "max |difference| \(worst)")
     }
 
+    @Test func unreasonableResamplingThrows() throws {
+        let audio = try Audio(samples: [0, 0.5, 1], sampleRate: 44100)
+        #expect(throws: AudioError.self) { try audio.resampled(to: 44099) }
+        #expect(throws: AudioError.self) { try audio.resampled(to: 16000, rolloff: 0) }
+        #expect(throws: AudioError.self) { try audio.resampled(to: 0) }
+    }
+
     @Test func monoAveragesChannels() throws {
         let audio = try Audio(samples: [0.5, -0.5, 1, 0, 0.25, 0.75], sampleRate: 8000, channels: 2)
         #expect(audio.mono().samples == [0, 0.5, 0.5])

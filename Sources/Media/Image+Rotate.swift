@@ -80,12 +80,20 @@ extension Image {
             throw .unsupportedMode(mode.rawValue, operation: "transform with \(resample) resampling")
         }
         if mode.hasAlpha, resample != .nearest {
-            var premultiplied = Image(unchecked: width, height, mode, premultipliedSamples())
-            premultiplied = try premultiplied.transformedAffine(
+            // Pillow converts to "RGBa"/"La" (premultiplied, fill colour included) and back.
+            let premultiplied = Image(unchecked: width, height, mode, premultipliedSamples())
+            var out = try premultiplied.transformedAffineCore(
                 size: size, matrix: matrix, resample: resample, fillColor: fillColor)
-            Image.unpremultiply(&premultiplied.pixels, channels: mode.channels)
-            return premultiplied
+            Image.unpremultiply(&out.pixels, channels: mode.channels)
+            return out
         }
+        return try transformedAffineCore(size: size, matrix: matrix, resample: resample, fillColor: fillColor)
+    }
+
+    /// `Image.transform` after the premultiplication step: `__transformer` / `ImagingTransformAffine`.
+    private func transformedAffineCore(
+        size: (width: Int, height: Int), matrix: [Double], resample: Resampling, fillColor: [Int]?
+    ) throws(ImageError) -> Image {
         var out = try Image(mode: mode, size: size, color: fillColor ?? [0])
         let a = Array(matrix.prefix(6))
         let fillsUncovered = fillColor == nil

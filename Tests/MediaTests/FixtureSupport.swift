@@ -27,6 +27,7 @@ struct PillowCase: Decodable, Sendable, CustomTestStringConvertible {
     let source_pixels: String?
     let factor: [Int]?
     let reducing_gap: Double?
+    let file: String?
 
     var testDescription: String {
         var parts = [kind, name]

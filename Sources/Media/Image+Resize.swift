@@ -4,7 +4,7 @@ import Foundation
 
 extension Image {
     /// Resizes to (width, height) exactly as Pillow's `image.resize(size, resample, box)`: separable
-    /// two-pass convolution (horizontal then vertical), kernels widened on downscale (antialiasing),
+    /// two-pass convolution (pass order as Pillow 13 picks it), kernels widened on downscale (antialiasing),
     /// 8-bit images in 22-bit fixed point, LA/RGBA resampled with premultiplied alpha, nearest by
     /// Pillow's affine scaling. `box` is the source region (left, upper, right, lower), default the whole image.
     /// `reducingGap` (Pillow's `reducing_gap`) first shrinks by whole factors with `reduced(by:)` while

@@ -14,6 +14,8 @@ struct BertFamily: Sendable {
     static let bert = BertFamily(prefix: "bert", positionsAfterPadding: false, projectsEmbeddings: false)
     static let roberta = BertFamily(prefix: "roberta", positionsAfterPadding: true, projectsEmbeddings: false)
     static let electra = BertFamily(prefix: "electra", positionsAfterPadding: false, projectsEmbeddings: true)
+    /// ALBERT's embeddings are BERT's at `embedding_size` width; its encoder is its own (Albert/Albert.swift).
+    static let albert = BertFamily(prefix: "albert", positionsAfterPadding: false, projectsEmbeddings: true)
 }
 
 /// `BertEmbeddings` / `RobertaEmbeddings` / `ElectraEmbeddings`: word + position + token type, then LayerNorm.

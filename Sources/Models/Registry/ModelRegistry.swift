@@ -13,6 +13,8 @@ public enum ModelRegistry {
         "bert": Entry(prefix: "bert") { try BertStyleModel(config: $0, weights: $1, family: .bert, task: $2) },
         "roberta": Entry(prefix: "roberta") { try BertStyleModel(config: $0, weights: $1, family: .roberta, task: $2) },
         "xlm-roberta": Entry(prefix: "roberta") { try BertStyleModel(config: $0, weights: $1, family: .roberta, task: $2) },
+        "distilbert": Entry(prefix: "distilbert") { try DistilBertModel(config: $0, weights: $1, task: $2) },
+        "albert": Entry(prefix: "albert") { try AlbertModel(config: $0, weights: $1, task: $2) },
         "electra": Entry(prefix: "electra") { try BertStyleModel(config: $0, weights: $1, family: .electra, task: $2) },
     ]
 

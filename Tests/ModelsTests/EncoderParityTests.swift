@@ -7,7 +7,7 @@ import Tensors
 /// reproduces the reference's outputs for the same inputs to 1e-4.
 @Suite struct EncoderParityTests {
     static let fixtures = Bundle.module.url(forResource: "Fixtures/encoders", withExtension: nil)!
-    static let architectures = ["bert", "roberta", "xlm-roberta", "electra", "albert", "distilbert"]
+    static let architectures = ["bert", "roberta", "xlm-roberta", "electra", "albert", "distilbert", "deberta-v2"]
     static let heads: [(String, ModelTask)] = [
         ("base", .base), ("masked-lm", .maskedLM), ("sequence-classification", .sequenceClassification),
         ("token-classification", .tokenClassification), ("question-answering", .questionAnswering),

@@ -15,6 +15,7 @@ public enum ModelRegistry {
         "xlm-roberta": Entry(prefix: "roberta") { try BertStyleModel(config: $0, weights: $1, family: .roberta, task: $2) },
         "distilbert": Entry(prefix: "distilbert") { try DistilBertModel(config: $0, weights: $1, task: $2) },
         "albert": Entry(prefix: "albert") { try AlbertModel(config: $0, weights: $1, task: $2) },
+        "deberta-v2": Entry(prefix: "deberta") { try DebertaV2Model(config: $0, weights: $1, task: $2) },
         "electra": Entry(prefix: "electra") { try BertStyleModel(config: $0, weights: $1, family: .electra, task: $2) },
     ]
 

@@ -259,28 +259,27 @@ extension Tensor {
         return out.to(dtype)
     }
 
-    /// `torch.max(tensor, dim, keepdim)` → (values, indices).
-    public func max(dim: Int, keepdim: Bool = false) throws -> (values: Tensor, indices: Tensor) {
+    /// `torch.max(tensor, dim, keepdim)` → (values, indices). (Not named `max`: a `max` member on `Tensor` would
+    /// shadow `Swift.max` inside every `extension Tensor` of the module.)
+    public func maxWithIndices(dim: Int, keepdim: Bool = false) throws -> (values: Tensor, indices: Tensor) {
         let (plan, indices) = try extremeIndices([dim], keepdim: keepdim, largest: true, op: "max")
         return (valuesAt(plan, indices), indices)
     }
 
-    public func min(dim: Int, keepdim: Bool = false) throws -> (values: Tensor, indices: Tensor) {
+    /// `torch.min(tensor, dim, keepdim)` → (values, indices).
+    public func minWithIndices(dim: Int, keepdim: Bool = false) throws -> (values: Tensor, indices: Tensor) {
         let (plan, indices) = try extremeIndices([dim], keepdim: keepdim, largest: false, op: "min")
         return (valuesAt(plan, indices), indices)
     }
 
-    /// `torch.max(tensor)`: the largest element as a 0-d tensor (NaN if any element is NaN).
-    public func max() throws -> Tensor { try amax(dims: nil) }
-    public func min() throws -> Tensor { try amin(dims: nil) }
-
-    /// `torch.amax(dims, keepdim)` / `torch.amin`.
-    public func amax(dims: [Int]?, keepdim: Bool = false) throws -> Tensor {
+    /// `torch.amax(dims, keepdim)` / `torch.amin`; `dims: nil` is `torch.max(tensor)`, the largest element as a
+    /// 0-d tensor (NaN if any element is NaN).
+    public func amax(dims: [Int]? = nil, keepdim: Bool = false) throws -> Tensor {
         let (plan, indices) = try extremeIndices(dims, keepdim: keepdim, largest: true, op: "amax")
         return valuesAt(plan, indices)
     }
 
-    public func amin(dims: [Int]?, keepdim: Bool = false) throws -> Tensor {
+    public func amin(dims: [Int]? = nil, keepdim: Bool = false) throws -> Tensor {
         let (plan, indices) = try extremeIndices(dims, keepdim: keepdim, largest: false, op: "amin")
         return valuesAt(plan, indices)
     }

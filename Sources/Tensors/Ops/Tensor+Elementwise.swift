@@ -27,6 +27,9 @@ extension Tensor {
 
     static func arithmetic(_ op: ArithmeticOp, _ a: Tensor, _ scalar: Scalar, scalarFirst: Bool = false) throws -> Tensor {
         let result = scalar.promoted(with: a.dtype)
+        if op == .pow && !scalarFirst && !result.isFloatingPoint && scalar.intValue < 0 {
+            throw TensorError.invalidArgument(op: "pow", detail: "Integers to negative integer powers are not allowed.")
+        }
         let operand = Tensor.filled(scalar, dtype: result.isFloatingPoint ? .float32 : .int64)
         return scalarFirst ? try arithmetic(op, operand, a, result: result) : try arithmetic(op, a, operand, result: result)
     }
@@ -57,9 +60,6 @@ extension Tensor {
         let lhs = a.to(.int64), rhs = b.to(.int64)
         if op == .floorDivide || op == .remainder, rhs.int64s().contains(0) {
             throw TensorError.invalidArgument(op: op.rawValue, detail: "ZeroDivisionError (integer division by zero)")
-        }
-        if op == .pow, rhs.int64s().contains(where: { $0 < 0 }) {
-            throw TensorError.invalidArgument(op: "pow", detail: "Integers to negative integer powers are not allowed.")
         }
         let out: Tensor
         switch op {
@@ -105,7 +105,14 @@ extension Tensor {
         return (r != 0 && (r < 0) != (b < 0)) ? r &+ b : r
     }
 
+    /// Integer power; a negative exponent gives 1/base truncated (so 0 unless base is ±1), as PyTorch does for
+    /// tensor exponents.
     private static func power(_ base: Int64, _ exponent: Int64) -> Int64 {
+        if exponent < 0 {
+            if base == 1 { return 1 }
+            if base == -1 { return exponent & 1 == 0 ? 1 : -1 }
+            return 0
+        }
         var result: Int64 = 1, b = base, e = exponent
         while e > 0 {
             if e & 1 == 1 { result = result &* b }
@@ -238,7 +245,8 @@ extension Tensor {
         return try select(condition, filled(a, dtype: result), b, result: result, op: "where")
     }
 
-    /// `tensor.masked_fill(mask, value)`: `mask` (bool) must broadcast to this tensor's shape; dtype is kept.
+    /// `tensor.masked_fill(mask, value)`: `mask` (bool) broadcasts with this tensor (out of place, the result may be
+    /// larger, as in PyTorch); dtype is kept.
     public func maskedFill(_ mask: Tensor, _ value: Scalar) throws -> Tensor {
         try maskedFill(mask, Tensor.filled(value, dtype: dtype))
     }
@@ -252,11 +260,6 @@ extension Tensor {
         guard value.rank == 0 else {
             throw TensorError.invalidArgument(
                 op: "masked_fill", detail: "only supports a 0-dimensional value tensor, but got tensor with \(value.rank) dimension(s)")
-        }
-        let shape = try Tensor.broadcastShape(shape, mask.shape, op: "masked_fill")
-        guard shape == self.shape else {
-            throw TensorError.shapeMismatch(
-                op: "masked_fill", detail: "mask of shape \(shapeString(mask.shape)) does not broadcast to tensor of shape \(shapeString(self.shape))")
         }
         return try Tensor.select(mask, value, self, result: dtype, op: "masked_fill")
     }

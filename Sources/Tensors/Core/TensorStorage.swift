@@ -1,0 +1,42 @@
+import Foundation
+
+/// The bytes behind one or more tensors. A reference type so that views (`reshape`, `permute`, slicing) share
+/// memory without copying; `Tensor` is the value type on top that carries shape, strides and offset.
+///
+/// Storage either owns an aligned heap allocation or borrows memory owned by someone else (an mmap'ed
+/// safetensors file, kept alive through `owner`), which is how checkpoints load without copying.
+public final class TensorStorage: @unchecked Sendable {
+    /// 64-byte alignment: a cache line, and what AVX-512 loads like best.
+    static let alignment = 64
+
+    public let bytes: UnsafeMutableRawPointer
+    public let byteCount: Int
+    /// Keeps borrowed memory alive (e.g. the mapped file); nil when this storage owns `bytes`.
+    let owner: AnyObject?
+
+    /// A zero-filled allocation of `byteCount` bytes.
+    public init(byteCount: Int) {
+        self.byteCount = byteCount
+        self.bytes = UnsafeMutableRawPointer.allocate(byteCount: max(byteCount, 1), alignment: Self.alignment)
+        self.bytes.initializeMemory(as: UInt8.self, repeating: 0, count: max(byteCount, 1))
+        self.owner = nil
+    }
+
+    /// An allocation whose contents the caller will overwrite entirely; skips the zero fill.
+    init(uninitializedByteCount byteCount: Int) {
+        self.byteCount = byteCount
+        self.bytes = UnsafeMutableRawPointer.allocate(byteCount: max(byteCount, 1), alignment: Self.alignment)
+        self.owner = nil
+    }
+
+    /// Memory owned by `owner` (which must keep it valid for as long as it lives).
+    public init(borrowing bytes: UnsafeMutableRawPointer, byteCount: Int, owner: AnyObject) {
+        self.bytes = bytes
+        self.byteCount = byteCount
+        self.owner = owner
+    }
+
+    deinit {
+        if owner == nil { bytes.deallocate() }
+    }
+}

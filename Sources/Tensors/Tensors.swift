@@ -1,1 +1,0 @@
-// Tensors — see docs/ARCHITECTURE.md for what this target holds.

@@ -1,6 +1,0 @@
-import Testing
-@testable import Tensors
-
-@Test func tensorsModuleLoads() {
-    #expect(Bool(true))
-}

@@ -41,8 +41,8 @@ enum TensorBench {
         }
     }
 
-    /// Further suites (conv, sdpa, …) register here.
-    nonisolated(unsafe) static var extraSuites: [(String, () -> [BenchRow])] = []
+    /// The suites after gemm, by the name `--only` selects.
+    static var extraSuites: [(String, () -> [BenchRow])] { [("conv", NNBench.convRows), ("sdpa", NNBench.sdpaRows)] }
 }
 
 /// The GEMM shapes of issue 2: square, BERT/GPT-2 linear layers, the LM head (skinny), attention.

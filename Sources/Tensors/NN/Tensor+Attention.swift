@@ -74,32 +74,34 @@ extension Tensor {
                     output.update(repeating: 0, count: rows * ev)
                     continue
                 }
+                // With the causal mask, keys past the block's last query are masked for every row: skip them.
+                let keys = isCausal ? min(s, row0 + rows) : s
                 // scores = scale · Q[rows] · Kᵀ
-                GEMM.sgemm(m: rows, n: s, k: e, alpha: scoreScale,
+                GEMM.sgemm(m: rows, n: keys, k: e, alpha: scoreScale,
                            a: qp + offsetsQ[head] + row0 * qRow, rowStrideA: qRow, colStrideA: qCol,
                            b: kp + offsetsK[head], rowStrideB: kCol, colStrideB: kRow,
-                           beta: 0, c: scores, ldc: s)
+                           beta: 0, c: scores, ldc: keys)
                 for i in 0..<rows {
-                    let row = scores + i * s
+                    let row = scores + i * keys
                     let queryIndex = row0 + i
-                    if isCausal, queryIndex + 1 < s {
-                        (row + queryIndex + 1).update(repeating: -.infinity, count: s - queryIndex - 1)
+                    if isCausal, queryIndex + 1 < keys {
+                        (row + queryIndex + 1).update(repeating: -.infinity, count: keys - queryIndex - 1)
                     }
                     if let maskBytes, let offsetsMask {
                         let base = maskOffset + offsetsMask[head] + queryIndex * maskRowStride
                         if maskIsBool {
                             let flags = maskBytes.assumingMemoryBound(to: Bool.self)
-                            for j in 0..<s where !flags[base + j * maskColStride] { row[j] = -.infinity }
+                            for j in 0..<keys where !flags[base + j * maskColStride] { row[j] = -.infinity }
                         } else {
                             let adds = maskBytes.assumingMemoryBound(to: Float.self)
-                            for j in 0..<s { row[j] += adds[base + j * maskColStride] }
+                            for j in 0..<keys { row[j] += adds[base + j * maskColStride] }
                         }
                     }
-                    NNMath.softmaxRow(row, count: s)
+                    NNMath.softmaxRow(row, count: keys)
                 }
                 // output[rows] = P · V
-                GEMM.sgemm(m: rows, n: ev, k: s, alpha: 1,
-                           a: scores, rowStrideA: s, colStrideA: 1,
+                GEMM.sgemm(m: rows, n: ev, k: keys, alpha: 1,
+                           a: scores, rowStrideA: keys, colStrideA: 1,
                            b: vp + offsetsV[head], rowStrideB: vRow, colStrideB: vCol,
                            beta: 0, c: output, ldc: ev)
             }

@@ -41,7 +41,7 @@ import Tensors
             inputs.outputHiddenStates = task == .base
             inputs.outputAttentions = task == .base
             let output = try model.forward(inputs)
-            let expected = try Safetensors.load(path: folder.appendingPathComponent("expected.safetensors").path)
+            let expected = try Safetensors.load(folder.appendingPathComponent("expected.safetensors").path)
             for (name, want) in expected {
                 let parts = name.split(separator: ".")
                 let got: Tensor?

@@ -42,12 +42,12 @@ struct BertEmbeddings: Sendable {
             positionIds = given
         } else if let pad = paddingIndex {
             // cumsum(ids != pad) * (ids != pad) + pad: pads keep position `pad`, tokens count up from pad + 1.
-            let notPad = try ids.ne(Scalar.int(pad)).to(.int64)
-            positionIds = try notPad.cumsum(dim: 1).mul(notPad).add(Scalar.int(pad))
+            let notPad = try ids.ne(Scalar.int(Int64(pad))).to(.int64)
+            positionIds = try notPad.cumsum(dim: 1).mul(notPad).add(Scalar.int(Int64(pad)))
         } else {
-            positionIds = try Tensor.arange(0, length, dtype: .int64).unsqueeze(0).expand([batch, length])
+            positionIds = try Tensor.arange(0, Scalar.int(Int64(length))).unsqueeze(0).expand([batch, length])
         }
-        let maxPosition = try positionIds.max().item()
+        let maxPosition = try positionIds.amax().item()
         guard Int(maxPosition) < positions.weight.shape[0] else {
             throw ModelError.invalidInput(
                 "the sequence needs position \(Int(maxPosition)) but the model has \(positions.weight.shape[0]) position embeddings (max_position_embeddings); truncate the input (truncation=True)")

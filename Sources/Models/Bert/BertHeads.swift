@@ -174,8 +174,10 @@ final class BertStyleModel: PretrainedModel, @unchecked Sendable {
         var features: Tensor
         if let summary {
             features = try Activation.gelu(summary(sequence.select(1, 0)))
+        } else if let pooled {
+            features = pooled
         } else {
-            features = pooled ?? (try sequence.select(1, 0))
+            features = try sequence.select(1, 0)
         }
         features = try classifier(features)
         output.set("logits", try features.reshape([batch, choices]))

@@ -185,7 +185,7 @@ final class DebertaV2Model: PretrainedModel, @unchecked Sendable {
             guard length <= positions.weight.shape[0] else {
                 throw ModelError.invalidInput("sequence length \(length) exceeds max_position_embeddings (\(positions.weight.shape[0])); truncate the input")
             }
-            embedded = try embedded.add(positions(inputs.positionIds ?? Tensor.arange(0, length, dtype: .int64).unsqueeze(0)))
+            embedded = try embedded.add(positions(inputs.positionIds ?? Tensor.arange(0, Scalar.int(Int64(length))).unsqueeze(0)))
         }
         if let tokenTypes { embedded = try embedded.add(tokenTypes(inputs.tokenTypeIds ?? Tensor.zeros([batch, length], dtype: .int64))) }
         if let embedProjection { embedded = try embedProjection(embedded) }
@@ -218,7 +218,7 @@ final class DebertaV2Model: PretrainedModel, @unchecked Sendable {
         let scaleFactor = 1 + (c2p ? 1 : 0) + (p2c ? 1 : 0)
         let scale = (Float(headDim) * Float(scaleFactor)).squareRoot()
         // The reference divides the keys by the scale before the product; so do we, for identical rounding.
-        var scores = try q.matmul(k.transpose(-1, -2).div(Double(scale)))  // [B, H, L, L]
+        var scores = try q.matmul(k.transpose(-1, -2).div(Scalar.float(Double(scale))))  // [B, H, L, L]
         if let table = relativeEmbeddings, c2p || p2c {
             let rows = try table.narrow(0, start: 0, length: min(span * 2, table.shape[0]))
             let positionKey = try MultiHeadAttention.splitHeads((layer.positionKey ?? layer.key)(rows.unsqueeze(0)), heads: heads)  // [1, H, 2S, D]
@@ -226,11 +226,11 @@ final class DebertaV2Model: PretrainedModel, @unchecked Sendable {
             var bias = Tensor.zeros([batch, heads, length, length])
             if c2p {
                 let c2pScores = try q.matmul(positionKey.transpose(-1, -2)).contiguous()  // [B, H, L, 2S]
-                bias = try bias.add(gatherRelative(c2pScores, relative: relative, length: length, transposed: false).div(Double(scale)))
+                bias = try bias.add(gatherRelative(c2pScores, relative: relative, length: length, transposed: false).div(Scalar.float(Double(scale))))
             }
             if p2c {
                 let p2cScores = try k.matmul(positionQuery.transpose(-1, -2)).contiguous()  // [B, H, L(keys), 2S]
-                bias = try bias.add(gatherRelative(p2cScores, relative: relative, length: length, transposed: true).div(Double(scale)))
+                bias = try bias.add(gatherRelative(p2cScores, relative: relative, length: length, transposed: true).div(Scalar.float(Double(scale))))
             }
             scores = try scores.add(bias)
         }

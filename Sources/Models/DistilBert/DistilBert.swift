@@ -104,7 +104,7 @@ final class DistilBertModel: PretrainedModel, @unchecked Sendable {
         guard length <= positions.weight.shape[0] else {
             throw ModelError.invalidInput("sequence length \(length) exceeds max_position_embeddings (\(positions.weight.shape[0])); truncate the input (truncation=True)")
         }
-        let positionIds = try inputs.positionIds ?? Tensor.arange(0, length, dtype: .int64).unsqueeze(0)
+        let positionIds = try inputs.positionIds ?? Tensor.arange(0, Scalar.int(Int64(length))).unsqueeze(0)
         var hidden = try embeddingNorm(words(ids).add(positions(positionIds)))
         let mask = try inputs.attentionMask.map(MultiHeadAttention.additiveMask)
         var all = [hidden], attentions: [Tensor] = []

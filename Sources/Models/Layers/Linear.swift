@@ -44,7 +44,7 @@ public struct LayerNorm: Sendable {
     }
 
     public func callAsFunction(_ x: Tensor) throws -> Tensor {
-        try x.layerNorm(normalizedShape: [weight.count], weight: weight, bias: bias, eps: eps)
+        try x.layerNorm([weight.count], weight: weight, bias: bias, eps: Double(eps))
     }
 }
 

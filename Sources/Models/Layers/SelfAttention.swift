@@ -20,7 +20,7 @@ public enum MultiHeadAttention {
     /// The additive mask [batch, 1, 1, keys] from a 0/1 attention mask [batch, keys].
     public static func additiveMask(_ attentionMask: Tensor) throws -> Tensor {
         let mask = try attentionMask.to(.float32).unsqueeze(1).unsqueeze(1)
-        return try Tensor.ones([1]).sub(mask).mul(Double(-Float.greatestFiniteMagnitude))
+        return try Tensor.ones([1]).sub(mask).mul(Scalar.float(-Double(Float.greatestFiniteMagnitude)))
     }
 
     /// softmax(q·kᵀ·scale + mask)·v for q, k, v in [batch, heads, seq, dim]; also returns the probabilities
@@ -32,7 +32,7 @@ public enum MultiHeadAttention {
             let context = try Tensor.scaledDotProductAttention(query: query, key: key, value: value, attnMask: additiveMask, scale: scale)
             return (context, nil)
         }
-        var scores = try query.matmul(key.transpose(-1, -2)).mul(Double(scale))
+        var scores = try query.matmul(key.transpose(-1, -2)).mul(Scalar.float(Double(scale)))
         if let additiveMask { scores = try scores.add(additiveMask) }
         let probabilities = try scores.softmax(dim: -1)
         return (try probabilities.matmul(value), probabilities)

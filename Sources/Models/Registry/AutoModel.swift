@@ -30,9 +30,15 @@ public enum CheckpointFiles {
     public static func loadTensors(in folder: URL) throws -> [(String, Tensor)] {
         let fm = FileManager.default
         let single = folder.appendingPathComponent("model.safetensors")
-        if fm.fileExists(atPath: single.path) { return try Safetensors.load(path: single.path) }
+        if fm.fileExists(atPath: single.path) {
+            let file = try SafetensorsFile(path: single.path)
+            return try file.entries.map { ($0.name, try file.tensor($0.name)) }
+        }
         let index = folder.appendingPathComponent("model.safetensors.index.json")
-        if fm.fileExists(atPath: index.path) { return try Safetensors.loadSharded(indexPath: index.path) }
+        if fm.fileExists(atPath: index.path) {
+            let sharded = try ShardedSafetensors(indexPath: index.path)
+            return try sharded.weightMap.keys.sorted().map { ($0, try sharded.tensor($0)) }
+        }
         let bin = folder.appendingPathComponent("pytorch_model.bin")
         if fm.fileExists(atPath: bin.path) { return try PyTorchCheckpoint.load(path: bin.path).map { ($0.name, $0.tensor) } }
         throw ModelError.noWeightFiles(folder.path)

@@ -298,5 +298,5 @@ enum TruncKernel: LanewiseUnaryKernel {
     @inline(__always) static func scalar(_ x: Float) -> Float { x.rounded(.towardZero) }
 }
 enum SignKernel: LanewiseUnaryKernel {
-    @inline(__always) static func scalar(_ x: Float) -> Float { x > 0 ? 1 : (x < 0 ? -1 : (x.isNaN ? x : 0)) }
+    @inline(__always) static func scalar(_ x: Float) -> Float { x > 0 ? 1 : (x < 0 ? -1 : 0) }  // NaN → 0, as torch.sign
 }

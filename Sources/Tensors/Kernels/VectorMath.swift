@@ -51,7 +51,7 @@ enum VectorMath {
 
     // MARK: tanh
 
-    /// tanh: an odd minimax polynomial for |x| < 0.625 (Cephes' coefficients), 1 − 2/(e^{2|x|}+1) beyond, ±1 past 9.
+    /// tanh: an odd minimax polynomial for |x| < 0.625 (Cephes' coefficients), 1 − 2/(e^{2|x|}+1) beyond, ±1 past 9.02.
     @inline(__always)
     static func tanh(_ x: Float16x) -> Float16x {
         let z = x * x
@@ -62,9 +62,11 @@ enum VectorMath {
         small = small * z - 3.33332819422e-1
         small = small * z * x + x
         let absX = magnitude(x)
-        let bounded = absX.clamped(lowerBound: Float16x(repeating: 0), upperBound: Float16x(repeating: 9))
+        let bounded = absX.clamped(lowerBound: Float16x(repeating: 0), upperBound: Float16x(repeating: 10))
         let e = exp(bounded + bounded)
         var large = 1 - 2 / (e + 1)
+        // Past ~9.01 the correctly rounded tanh is exactly 1 (1 − tanh < half an ulp below 1).
+        large.replace(with: 1, where: absX .>= 9.02)
         large.replace(with: -large, where: x .< 0)
         var result = large
         result.replace(with: small, where: absX .< 0.625)

@@ -46,13 +46,14 @@ let package = Package(
         .executableTarget(
             name: "sfs",
             dependencies: ["REPL", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .executableTarget(name: "sfs-bench", dependencies: ["ScriptLibrary"], swiftSettings: optimizedInDebug),
+        .executableTarget(name: "sfs-bench", dependencies: ["Tensors"], swiftSettings: optimizedInDebug),
 
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ScriptTests", dependencies: ["Script", "ScriptLibrary"], resources: [.copy("cases")]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"], resources: [.copy("Fixtures")]),
         .testTarget(name: "JinjaTests", dependencies: ["Jinja"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HubTests", dependencies: ["Hub"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MediaTests", dependencies: ["Media"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]

@@ -44,7 +44,7 @@ final class Interpreter {
 
     let root: Scope
     private var callDepth = 0
-    private static let maximumCallDepth = 400
+    private static let maximumCallDepth = 100
 
     init(context: [String: JinjaValue]) {
         let builtins = Scope(Interpreter.globals, parent: nil)

@@ -96,6 +96,21 @@ struct ChatTemplateTests {
         #expect(throws: JinjaError.self) { try ChatTemplate("{{ 'unterminated }}") }
     }
 
+    @Test func hostileNestingIsAnErrorNotACrash() throws {
+        let deepParens = String(repeating: "(", count: 5000) + "1" + String(repeating: ")", count: 5000)
+        #expect(throws: JinjaError.self) { try Template("{{ \(deepParens) }}") }
+        let deepBlocks = String(repeating: "{% if true %}", count: 5000) + String(repeating: "{% endif %}", count: 5000)
+        #expect(throws: JinjaError.self) { try Template(deepBlocks) }
+        let deepList = String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000)
+        #expect(throws: JinjaError.self) { try Template("{{ \(deepList) }}") }
+        #expect(throws: JinjaError.self) { try Template("{{ " + String(repeating: "-", count: 5000) + "1 }}") }
+        #expect(throws: JinjaError.self) { try Template("{{ 1" + String(repeating: " + 1", count: 5000) + " }}") }
+        #expect(throws: JinjaError.self) { try Template("{{ x" + String(repeating: "|trim", count: 5000) + " }}") }
+        #expect(throws: JinjaError.self) { try Template("{{ x" + String(repeating: ".a", count: 5000) + " }}") }
+        // Reasonable nesting still works.
+        #expect(try Template("{{ " + String(repeating: "(", count: 30) + "2" + String(repeating: ")", count: 30) + " }}").render([:]) == "2")
+    }
+
     @Test func deepRecursionIsAnErrorNotACrash() throws {
         let t = try Template("{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}")
         #expect(throws: JinjaError.self) { try t.render([:]) }

@@ -28,7 +28,7 @@ let package = Package(
 
         .target(name: "Tensors", dependencies: ["CBLAS"], swiftSettings: optimizedInDebug),
         .target(name: "Media", dependencies: ["Tensors", "CPNG", "CJPEG"], swiftSettings: optimizedInDebug),
-        .target(name: "Jinja"),
+        .target(name: "Jinja", swiftSettings: optimizedInDebug),
         .target(name: "Tokenizers", dependencies: ["Jinja"], swiftSettings: optimizedInDebug),
         .target(name: "Hub"),
         .target(name: "Models", dependencies: ["Tensors", "Hub"], swiftSettings: optimizedInDebug),

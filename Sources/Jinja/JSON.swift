@@ -233,6 +233,33 @@ extension JinjaValue {
     /// with `ensure_ascii`, non-ASCII as `\uXXXX` (surrogate pairs above the BMP).
     static func writeJSONString(_ s: String, into out: inout String, ensureASCII: Bool) {
         out += "\""
+        if !ensureASCII {
+            // Fast path: copy runs of bytes that need no escaping in one append.
+            let bytes = s.utf8
+            var runStart = bytes.startIndex
+            var index = runStart
+            while index != bytes.endIndex {
+                let byte = bytes[index]
+                if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                    out += s[runStart..<index]
+                    switch byte {
+                    case UInt8(ascii: "\""): out += "\\\""
+                    case UInt8(ascii: "\\"): out += "\\\\"
+                    case 0x0A: out += "\\n"
+                    case 0x0D: out += "\\r"
+                    case 0x09: out += "\\t"
+                    case 0x08: out += "\\b"
+                    case 0x0C: out += "\\f"
+                    default: out += hex4(UInt32(byte))
+                    }
+                    runStart = bytes.index(after: index)
+                }
+                index = bytes.index(after: index)
+            }
+            out += s[runStart..<bytes.endIndex]
+            out += "\""
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

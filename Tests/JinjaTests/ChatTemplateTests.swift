@@ -34,6 +34,18 @@ struct ChatTemplateTests {
         #expect(text == "<s>[INST] Hello, how are you? [/INST]I'm doing great. How can I help you today?</s> [INST] I'd like to show off how chat templating works! [/INST]")
     }
 
+    /// S2 L572: the Spanish conversation through Mistral's template.
+    @Test func seedMistralSpanish() throws {
+        let messages: [JinjaValue] = [
+            ["role": "user", "content": "Hola, ¿Cómo estás?"],
+            ["role": "assistant", "content": "Estoy bien. ¿Cómo te puedo ayudar?"],
+            ["role": "user", "content": "Me gustaría saber cómo funcionan los chat templates"],
+        ]
+        let text = try template("TheBloke/Mistral-7B-Instruct-v0.1-GPTQ").render(
+            messages: messages, addGenerationPrompt: false, extra: ["bos_token": "<s>", "eos_token": "</s>"])
+        #expect(text == "<s>[INST] Hola, ¿Cómo estás? [/INST]Estoy bien. ¿Cómo te puedo ayudar?</s> [INST] Me gustaría saber cómo funcionan los chat templates [/INST]")
+    }
+
     @Test func seedZephyr() throws {
         let messages: [JinjaValue] = [
             ["role": "system", "content": "You are a friendly chatbot who always responds in the style of a pirate"],

@@ -71,6 +71,7 @@ extension Interpreter {
         case "float":
             let fallback = args.value(0, "default") ?? .double(0)
             switch value {
+            case .undefined: throw JinjaError(.undefined, "an undefined value was converted with 'float'")
             case .double: return value
             case .int(let i): return .double(Double(i))
             case .bool(let b): return .double(b ? 1 : 0)
@@ -81,6 +82,7 @@ extension Interpreter {
             let fallback = args.value(0, "default") ?? .int(0)
             let base = args.value(1, "base")?.asInt ?? 10
             switch value {
+            case .undefined: throw JinjaError(.undefined, "an undefined value was converted with 'int'")
             case .int: return value
             case .bool(let b): return .int(b ? 1 : 0)
             case .double(let d): return d.isFinite ? .int(Int(d.rounded(.towardZero))) : fallback
@@ -105,7 +107,11 @@ extension Interpreter {
             if !args.keywords.isEmpty { return .string(try percentFormat(format, .object(JinjaObject(args.keywords)))) }
             return .string(try percentFormat(format, .tuple(args.positional)))
         case "indent":
-            return .string(try indent(value.pythonString, args))
+            // Jinja appends "\n" to the value first, which fails for anything but a string.
+            guard case .string(let text) = value else {
+                throw JinjaError(.type, "unsupported operand type(s) for +=: '\(value.typeName)' and 'str'")
+            }
+            return .string(try indent(text, args))
         case "items":
             switch value {
             case .undefined: return .array([])
@@ -164,7 +170,7 @@ extension Interpreter {
             let method = args.value(1, "method")?.stringValue ?? "common"
             guard let d = value.asDouble else { throw JinjaError(.type, "round expects a number, got \(value.typeName)") }
             // Python's round(int, n) keeps an int; floor/ceil go through float division.
-            if method == "common", case .int = value, precision >= 0 { return value }
+            if method == "common", let i = value.asInt, precision >= 0 { return .int(i) }
             return .double(try round(d, precision: precision, method: method))
         case "safe", "string":
             if case .string = value { return value }
@@ -191,6 +197,11 @@ extension Interpreter {
         case "trim":
             return .string(try Interpreter.strip(value.pythonString, args.value(0, "chars"), leading: true, trailing: true))
         case "truncate":
+            // Jinja measures len() of the value itself and returns it untouched when it is short enough.
+            if value.stringValue == nil {
+                let limit = (args.value(0, "length")?.asInt ?? 255) + (args.value(3, "leeway")?.asInt ?? 5)
+                if try length(value) <= limit { return value }
+            }
             let s = value.pythonString
             let length = args.value(0, "length")?.asInt ?? 255
             let killWords = args.value(1, "killwords")?.isTruthy ?? false

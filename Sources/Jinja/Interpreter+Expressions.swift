@@ -201,6 +201,12 @@ extension Interpreter {
                 return .string(String(repeating: s, count: max(0, left.asInt ?? 0)))
             case (.array(let a), _) where right.asInt != nil:
                 return .array(Array([[JinjaValue]](repeating: a, count: max(0, right.asInt ?? 0)).joined()))
+            case (_, .array(let a)) where left.asInt != nil:
+                return .array(Array([[JinjaValue]](repeating: a, count: max(0, left.asInt ?? 0)).joined()))
+            case (.tuple(let a), _) where right.asInt != nil:
+                return .tuple(Array([[JinjaValue]](repeating: a, count: max(0, right.asInt ?? 0)).joined()))
+            case (_, .tuple(let a)) where left.asInt != nil:
+                return .tuple(Array([[JinjaValue]](repeating: a, count: max(0, left.asInt ?? 0)).joined()))
             default:
                 return try arithmetic(left, right, unsupported(), { $0.multipliedReportingOverflow(by: $1) }, *)
             }
@@ -227,7 +233,9 @@ extension Interpreter {
             guard let a = left.asDouble, let b = right.asDouble else { throw unsupported() }
             guard b != 0 else { throw JinjaError(.type, "float modulo") }
             let r = a.truncatingRemainder(dividingBy: b)
-            return .double(r != 0 && (r < 0) != (b < 0) ? r + b : r)
+            // CPython: a zero remainder takes the divisor's sign.
+            if r == 0 { return .double(b < 0 ? -0.0 : 0.0) }
+            return .double((r < 0) != (b < 0) ? r + b : r)
         case .power:
             if let a = left.asInt, let b = right.asInt, b >= 0 {
                 var result = 1
@@ -283,8 +291,11 @@ extension Interpreter {
             return n.isEmpty || s.contains(n)
         case .array(let items), .tuple(let items): return items.contains { $0.pythonEquals(needle) }
         case .object(let object), .namespace(let object):
-            guard case .string(let key) = needle else { return false }
-            return object[key] != nil
+            switch needle {
+            case .string(let key): return object[key] != nil
+            case .array, .object, .namespace: throw JinjaError(.type, "unhashable type: '\(needle.typeName)'")
+            default: return false
+            }
         case .undefined: return false
         default: throw JinjaError(.type, "argument of type '\(container.typeName)' is not iterable")
         }
@@ -294,9 +305,13 @@ extension Interpreter {
     func percentFormat(_ format: String, _ values: JinjaValue) throws -> String {
         var positional: [JinjaValue]
         var mapping: JinjaObject?
+        // Python: a tuple supplies the arguments; any other single value is one argument, and values with
+        // __getitem__ (dict, list) may go unused without an error.
+        var unusedAllowed = false
         switch values {
         case .tuple(let items): positional = items
-        case .object(let o): positional = [values]; mapping = o
+        case .object(let o): positional = [values]; mapping = o; unusedAllowed = true
+        case .array: positional = [values]; unusedAllowed = true
         default: positional = [values]
         }
         var out = ""
@@ -349,7 +364,7 @@ extension Interpreter {
                 throw JinjaError(.type, "unsupported format character '\(conversion)'")
             }
         }
-        if mapping == nil && next < positional.count && !(positional.count == 1 && next == 0) {
+        if !unusedAllowed && next < positional.count {
             throw JinjaError(.type, "not all arguments converted during string formatting")
         }
         return out

@@ -591,7 +591,7 @@ struct Parser {
                 var arguments: [Argument] = []
                 if isOp("(") {
                     arguments = try parseArguments()
-                } else if startsTestArgument {
+                } else if try startsTestArgument {
                     var argument = try parsePrimary()
                     argument = try parsePostfix(argument)
                     arguments = [.positional(argument)]
@@ -605,13 +605,16 @@ struct Parser {
         }
     }
 
-    /// Jinja's rule for `x is test arg` without parentheses.
+    /// Jinja's rule for `x is test arg` without parentheses (any name but `else`/`or`/`and` is an argument).
     private var startsTestArgument: Bool {
-        switch current.kind {
-        case .name(let n): return !["else", "or", "and", "is", "in", "not", "if"].contains(n)
+        get throws {
+            if isName("is") { throw error("you cannot chain multiple tests with 'is'") }
+            switch current.kind {
+            case .name(let n): return !["else", "or", "and"].contains(n)
         case .string, .integer, .float: return true
-        case .op(let o): return o == "[" || o == "{"
-        default: return false
+            case .op(let o): return o == "[" || o == "{" || o == "("
+            default: return false
+            }
         }
     }
 }

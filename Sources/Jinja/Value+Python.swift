@@ -141,3 +141,8 @@ extension JinjaValue {
         }
     }
 }
+
+extension JinjaValue: CustomStringConvertible {
+    /// Python's `repr()`, which is also how the value prints inside a list in a template.
+    public var description: String { pythonRepr }
+}

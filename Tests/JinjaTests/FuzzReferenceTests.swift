@@ -25,4 +25,23 @@ struct FuzzReferenceTests {
         }
         #expect(mismatches.isEmpty, "\(mismatches.count) of \(cases.count) differ:\n\(mismatches.prefix(15).joined(separator: "\n"))")
     }
+
+    @Test func randomWhitespaceControlMatchesJinja2() throws {
+        let cases = try Fixtures.load("fuzz_cases.json")["whitespace_cases"].arrayValue
+        #expect(cases.count == 600)
+        var mismatches: [String] = []
+        for testCase in cases {
+            let source = testCase["template"].stringValue ?? ""
+            let chat = testCase["mode"].stringValue == "chat"
+            let result = Result { try Template(source, trimBlocks: chat, lstripBlocks: chat).render(["x": "X"]) }
+            switch (result, testCase["expected"].stringValue) {
+            case (.success(let text), let expected?) where text == expected: continue
+            case (.failure, nil): continue
+            case (.success(let text), let expected?): mismatches.append("\(chat ? "chat" : "plain") \(source.debugDescription) → \(text.debugDescription), Jinja2: \(expected.debugDescription)")
+            case (.failure(let error), let expected?): mismatches.append("\(source.debugDescription) threw \(error), Jinja2: \(expected.debugDescription)")
+            case (.success(let text), nil): mismatches.append("\(source.debugDescription) → \(text.debugDescription), Jinja2 raised \(testCase["expected_error"].pythonString)")
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.count) of \(cases.count) differ:\n\(mismatches.prefix(10).joined(separator: "\n"))")
+    }
 }

@@ -254,7 +254,7 @@ extension Interpreter {
         switch value {
         case .string(let s): return s.unicodeScalars.count
         case .array(let a), .tuple(let a): return a.count
-        case .object(let o), .namespace(let o): return o.count
+        case .object(let o): return o.count
         case .undefined: return 0
         default: throw JinjaError(.type, "object of type '\(value.typeName)' has no len()")
         }

@@ -100,7 +100,8 @@ extension Interpreter {
     func attribute(of value: JinjaValue, _ name: String) -> JinjaValue {
         if let method = boundMethod(value, name) { return method }
         switch value {
-        case .object(let object), .namespace(let object): return object[name] ?? .undefined
+        case .object(let object): return object[name] ?? .undefined
+        case .namespace(let namespace): return namespace[name] ?? .undefined
         default: return .undefined
         }
     }
@@ -108,9 +109,11 @@ extension Interpreter {
     /// `value[key]`: dict key or list/string index first, then attribute (Jinja's getitem).
     func item(of value: JinjaValue, _ key: JinjaValue) -> JinjaValue {
         switch (value, key) {
-        case (.object(let object), .string(let k)), (.namespace(let object), .string(let k)):
+        case (.object(let object), .string(let k)):
             if let found = object[k] { return found }
             return boundMethod(value, k) ?? .undefined
+        case (.namespace(let namespace), .string(let k)):
+            return namespace[k] ?? .undefined
         case (.object(let object), _):
             return object[key.pythonString] ?? .undefined
         case (.array(let items), _), (.tuple(let items), _):
@@ -290,10 +293,10 @@ extension Interpreter {
             }
             return n.isEmpty || s.contains(n)
         case .array(let items), .tuple(let items): return items.contains { $0.pythonEquals(needle) }
-        case .object(let object), .namespace(let object):
+        case .object(let object):
             switch needle {
             case .string(let key): return object[key] != nil
-            case .array, .object, .namespace: throw JinjaError(.type, "unhashable type: '\(needle.typeName)'")
+            case .array, .object: throw JinjaError(.type, "unhashable type: '\(needle.typeName)'")
             default: return false
             }
         case .undefined: return false

@@ -208,7 +208,9 @@ extension JinjaValue {
             }
             if let indent = options.indent { out += "\n" + String(repeating: indent, count: level) }
             out += "]"
-        case .object(let object), .namespace(let object):
+        case .namespace:
+            throw JinjaError(.type, "Object of type Namespace is not JSON serializable")
+        case .object(let object):
             if object.isEmpty { out += "{}"; return }
             var pairs = object.pairs
             if options.sortKeys { pairs.sort { $0.key.unicodeScalars.lexicographicallyPrecedes($1.key.unicodeScalars) } }

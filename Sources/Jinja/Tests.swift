@@ -29,7 +29,6 @@ extension Interpreter {
         case "iterable", "sequence":
             switch value {
             case .string, .array, .tuple, .object, .undefined: return true
-            case .namespace: return name == "iterable" ? false : false
             default: return false
             }
         case "callable":

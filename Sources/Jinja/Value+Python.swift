@@ -29,8 +29,8 @@ extension JinjaValue {
         case .object(let o):
             return "{" + o.pairs.map { JinjaValue.pythonStringRepr($0.key) + ": " + $0.value.pythonRepr }
                 .joined(separator: ", ") + "}"
-        case .namespace(let o):
-            return "<Namespace " + JinjaValue.object(o).pythonRepr + ">"
+        case .namespace(let namespace):
+            return "<Namespace " + JinjaValue.object(namespace.snapshot).pythonRepr + ">"
         case .function(let f): return "<function \(f.name)>"
         }
     }
@@ -86,7 +86,8 @@ extension JinjaValue {
         case (.string(let a), .string(let b)): return a.unicodeScalars.elementsEqual(b.unicodeScalars)
         case (.array(let a), .array(let b)), (.tuple(let a), .tuple(let b)):
             return a.count == b.count && zip(a, b).allSatisfy { $0.pythonEquals($1) }
-        case (.object(let a), .object(let b)), (.namespace(let a), .namespace(let b)): return a == b
+        case (.object(let a), .object(let b)): return a == b
+        case (.namespace(let a), .namespace(let b)): return a === b
         default:
             if let x = asDouble, let y = other.asDouble {
                 if let i = asInt, let j = other.asInt { return i == j }

@@ -1,3 +1,5 @@
+import Foundation
+
 // The values a template computes with: Python's data model as Jinja sees it (None, bools, ints,
 // floats, strings, lists, insertion-ordered dicts), plus Jinja's `Undefined`, `namespace()` objects,
 // macros and built-in functions.
@@ -17,8 +19,9 @@ public enum JinjaValue: Sendable {
     /// A Python tuple: `(a, b)` literals, `dict.items()` pairs, a macro's `varargs`. Prints as `(a, b)`.
     case tuple([JinjaValue])
     case object(JinjaObject)
-    /// The mutable object `namespace()` returns; `{% set ns.x = … %}` assigns into it.
-    case namespace(JinjaObject)
+    /// The mutable object `namespace()` returns; `{% set ns.x = … %}` assigns into it. It is shared by
+    /// reference, as in Jinja: a macro given `ns` as an argument updates the caller's namespace.
+    case namespace(JinjaNamespace)
     /// A callable: a built-in function, a bound method, or a macro.
     case function(JinjaFunction)
 }
@@ -62,6 +65,25 @@ public struct JinjaObject: Sendable, Equatable {
             guard let other = rhs.storage[key], value.pythonEquals(other) else { return false }
         }
         return true
+    }
+}
+
+/// The object behind a `namespace()` value: attributes shared by every copy of the value.
+public final class JinjaNamespace: @unchecked Sendable {
+    // @unchecked: all access to `attributes` goes through `lock`.
+    private let lock = NSLock()
+    private var attributes: JinjaObject
+
+    public init(_ attributes: JinjaObject = JinjaObject()) {
+        self.attributes = attributes
+    }
+
+    /// The attributes at this moment.
+    public var snapshot: JinjaObject { lock.withLock { attributes } }
+
+    public subscript(name: String) -> JinjaValue? {
+        get { lock.withLock { attributes[name] } }
+        set { lock.withLock { attributes[name] = newValue } }
     }
 }
 

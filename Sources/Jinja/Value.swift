@@ -158,9 +158,9 @@ extension JinjaValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, E
     public init(_ values: [String]) { self = .array(values.map(JinjaValue.string)) }
     /// From ordered pairs (keeps their order).
     public init(_ pairs: KeyValuePairs<String, JinjaValue>) { self = .object(JinjaObject(pairs.map { ($0.key, $0.value) })) }
-    /// From a Swift dictionary; its order is unspecified, so keys are sorted to stay deterministic.
-    /// Use ``init(_:)-(KeyValuePairs)``, a dictionary literal or ``init(json:)`` where order matters.
-    public init(_ dictionary: [String: JinjaValue]) {
+    /// From a Swift dictionary, whose order is unspecified: keys are sorted to stay deterministic.
+    /// Use a dictionary literal, `KeyValuePairs` or ``init(json:)`` where order matters.
+    public init(sortingKeysOf dictionary: [String: JinjaValue]) {
         self = .object(JinjaObject(dictionary.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }))
     }
 

@@ -9,7 +9,14 @@ extension Interpreter {
     }
 
     // swiftlint:disable:next cyclomatic_complexity function_body_length
-    func filter(_ name: String, _ value: JinjaValue, _ args: JinjaArguments) throws -> JinjaValue {
+    func filter(_ name: String, _ input: JinjaValue, _ args: JinjaArguments) throws -> JinjaValue {
+        switch (name, input) {
+        case ("safe", .markup), ("e", .markup), ("escape", .markup): return input
+        case ("safe", _): return .markup(input.pythonString)
+        case ("e", _), ("escape", _), ("forceescape", _): return .markup(Interpreter.htmlEscape(input.pythonString))
+        default: break
+        }
+        let value = input.unmarked
         switch name {
         case "abs":
             switch value {
@@ -56,13 +63,11 @@ extension Interpreter {
             let caseSensitive = args.value(0, "case_sensitive")?.isTruthy ?? false
             let byValue = args.value(1, "by")?.stringValue == "value"
             let reverse = args.value(2, "reverse")?.isTruthy ?? false
-            let pairs = object.pairs.map { JinjaValue.tuple([.string($0.key), $0.value]) }
+            let pairs = object.entries.map { JinjaValue.tuple([$0.key, $0.value]) }
             return .array(try sorted(pairs, reverse: reverse) { pair in
                 let v = self.item(of: pair, .int(byValue ? 1 : 0))
                 return caseSensitive ? v : Interpreter.lowercasedIfString(v)
             })
-        case "e", "escape", "forceescape":
-            return .string(Interpreter.htmlEscape(value.pythonString))
         case "first":
             return try iterate(value).first ?? .undefined
         case "last":
@@ -115,7 +120,7 @@ extension Interpreter {
         case "items":
             switch value {
             case .undefined: return .array([])
-            case .object(let object): return .array(object.pairs.map { .tuple([.string($0.key), $0.value]) })
+            case .object(let object): return .array(object.entries.map { .tuple([$0.key, $0.value]) })
             default: throw JinjaError(.type, "items filter expects a mapping, got \(value.typeName)")
             }
         case "join":
@@ -172,7 +177,7 @@ extension Interpreter {
             // Python's round(int, n) keeps an int; floor/ceil go through float division.
             if method == "common", let i = value.asInt, precision >= 0 { return .int(i) }
             return .double(try round(d, precision: precision, method: method))
-        case "safe", "string":
+        case "string":
             if case .string = value { return value }
             return .string(value.pythonString)
         case "sort":
@@ -252,7 +257,7 @@ extension Interpreter {
 
     func length(_ value: JinjaValue) throws -> Int {
         switch value {
-        case .string(let s): return s.unicodeScalars.count
+        case .string(let s), .markup(let s): return s.unicodeScalars.count
         case .array(let a), .tuple(let a): return a.count
         case .object(let o): return o.count
         case .undefined: return 0

@@ -17,24 +17,24 @@ extension Interpreter {
         case .dict(let pairs):
             var object = JinjaObject()
             for (key, value) in pairs {
-                object[try evaluate(key, scope).pythonString] = try evaluate(value, scope)
+                object[JinjaObject.storageKey(try evaluate(key, scope))] = try evaluate(value, scope)
             }
             return .object(object)
         case .attribute(let base, let name):
-            let value = try evaluate(base, scope)
+            let value = try evaluate(base, scope).unmarked
             if case .undefined = value {
                 throw JinjaError(.undefined, "'\(describe(base))' is undefined (reading attribute '\(name)')")
             }
             return attribute(of: value, name)
         case .item(let base, let key):
-            let value = try evaluate(base, scope)
-            let index = try evaluate(key, scope)
+            let value = try evaluate(base, scope).unmarked
+            let index = try evaluate(key, scope).unmarked
             if case .undefined = value {
                 throw JinjaError(.undefined, "'\(describe(base))' is undefined (reading item \(index.pythonRepr))")
             }
             return item(of: value, index)
         case .slice(let base, let start, let stop, let step):
-            let value = try evaluate(base, scope)
+            let value = try evaluate(base, scope).unmarked
             if case .undefined = value { throw JinjaError(.undefined, "'\(describe(base))' is undefined (slicing it)") }
             return try slice(value, start: try start.map { try evaluate($0, scope) }, stop: try stop.map { try evaluate($0, scope) }, step: try step.map { try evaluate($0, scope) })
         case .call(let callee, let arguments):
@@ -43,7 +43,12 @@ extension Interpreter {
         case .filter(let base, let name, let arguments):
             return try applyFilter(name, to: try evaluate(base, scope), arguments, scope)
         case .test(let base, let name, let arguments, let negated):
-            let result = try applyTest(name, to: try evaluate(base, scope), try evaluateArguments(arguments, scope).positional)
+            let subject = try evaluate(base, scope)
+            if name == "escaped" {
+                if case .markup = subject { return .bool(!negated) }
+                return .bool(negated)
+            }
+            let result = try applyTest(name, to: subject.unmarked, try evaluateArguments(arguments, scope).positional.map(\.unmarked))
             return .bool(result != negated)
         case .not(let operand):
             return .bool(!(try evaluate(operand, scope).isTruthy))
@@ -115,7 +120,7 @@ extension Interpreter {
         case (.namespace(let namespace), .string(let k)):
             return namespace[k] ?? .undefined
         case (.object(let object), _):
-            return object[key.pythonString] ?? .undefined
+            return object[JinjaObject.storageKey(key)] ?? .undefined
         case (.array(let items), _), (.tuple(let items), _):
             guard let i = key.asInt else { return .undefined }
             let index = i < 0 ? items.count + i : i
@@ -176,8 +181,19 @@ extension Interpreter {
 
     // MARK: - Operators
 
-    func binary(_ op: BinaryOperator, _ left: JinjaValue, _ right: JinjaValue) throws -> JinjaValue {
-        if op == .concat { return .string(left.pythonString + right.pythonString) }
+    func binary(_ op: BinaryOperator, _ leftOperand: JinjaValue, _ rightOperand: JinjaValue) throws -> JinjaValue {
+        if op == .concat { return .string(leftOperand.pythonString + rightOperand.pythonString) }
+        // Markup + str escapes the plain side (Python's Markup.__add__ / __radd__).
+        if op == .add {
+            switch (leftOperand, rightOperand) {
+            case (.markup(let a), .markup(let b)): return .markup(a + b)
+            case (.markup(let a), .string(let b)): return .markup(a + Interpreter.htmlEscape(b))
+            case (.string(let a), .markup(let b)): return .markup(Interpreter.htmlEscape(a) + b)
+            default: break
+            }
+        }
+        let left = leftOperand.unmarked
+        let right = rightOperand.unmarked
         if left.isUndefined || right.isUndefined {
             throw JinjaError(.undefined, "an undefined value was used with '\(op.rawValue)'")
         }
@@ -266,7 +282,9 @@ extension Interpreter {
         return .double(doubleOp(a, b))
     }
 
-    func compare(_ op: CompareOperator, _ left: JinjaValue, _ right: JinjaValue) throws -> Bool {
+    func compare(_ op: CompareOperator, _ leftOperand: JinjaValue, _ rightOperand: JinjaValue) throws -> Bool {
+        let left = leftOperand.unmarked
+        let right = rightOperand.unmarked
         switch op {
         case .equal: return left.pythonEquals(right)
         case .notEqual: return !left.pythonEquals(right)
@@ -295,9 +313,8 @@ extension Interpreter {
         case .array(let items), .tuple(let items): return items.contains { $0.pythonEquals(needle) }
         case .object(let object):
             switch needle {
-            case .string(let key): return object[key] != nil
             case .array, .object: throw JinjaError(.type, "unhashable type: '\(needle.typeName)'")
-            default: return false
+            default: return object[JinjaObject.storageKey(needle)] != nil
             }
         case .undefined: return false
         default: throw JinjaError(.type, "argument of type '\(container.typeName)' is not iterable")

@@ -136,8 +136,8 @@ final class Interpreter {
     func iterate(_ value: JinjaValue) throws -> [JinjaValue] {
         switch value {
         case .array(let items), .tuple(let items): return items
-        case .object(let object): return object.keys.map(JinjaValue.string)
-        case .string(let s): return s.unicodeScalars.map { .string(String($0)) }
+        case .object(let object): return object.entries.map(\.key)
+        case .string(let s), .markup(let s): return s.unicodeScalars.map { .string(String($0)) }
         case .undefined: return []
         default: throw JinjaError(.type, "'\(value.typeName)' object is not iterable")
         }

@@ -197,7 +197,7 @@ extension JinjaValue {
             if d.isNaN { out += "NaN" } else if d.isInfinite { out += d < 0 ? "-Infinity" : "Infinity" } else {
                 out += JinjaValue.pythonFloatRepr(d)
             }
-        case .string(let s): JinjaValue.writeJSONString(s, into: &out, ensureASCII: options.ensureASCII)
+        case .string(let s), .markup(let s): JinjaValue.writeJSONString(s, into: &out, ensureASCII: options.ensureASCII)
         case .array(let items), .tuple(let items):
             if items.isEmpty { out += "[]"; return }
             out += "["
@@ -212,7 +212,11 @@ extension JinjaValue {
             throw JinjaError(.type, "Object of type Namespace is not JSON serializable")
         case .object(let object):
             if object.isEmpty { out += "{}"; return }
-            var pairs = object.pairs
+            // json.dumps writes non-string keys as their JSON text ("1024", "true", "null").
+            var pairs = try object.entries.map { entry -> (key: String, value: JinjaValue) in
+                if case .string(let s) = entry.key { return (s, entry.value) }
+                return (try entry.key.jsonDumps(), entry.value)
+            }
             if options.sortKeys { pairs.sort { $0.key.unicodeScalars.lexicographicallyPrecedes($1.key.unicodeScalars) } }
             out += "{"
             for (index, pair) in pairs.enumerated() {

@@ -10,7 +10,7 @@ extension JinjaValue {
     public var pythonString: String {
         switch self {
         case .undefined: return ""
-        case .string(let s): return s
+        case .string(let s), .markup(let s): return s
         default: return pythonRepr
         }
     }
@@ -24,10 +24,11 @@ extension JinjaValue {
         case .int(let i): return String(i)
         case .double(let d): return JinjaValue.pythonFloatRepr(d)
         case .string(let s): return JinjaValue.pythonStringRepr(s)
+        case .markup(let s): return "Markup(" + JinjaValue.pythonStringRepr(s) + ")"
         case .array(let a): return "[" + a.map(\.pythonRepr).joined(separator: ", ") + "]"
         case .tuple(let a): return "(" + a.map(\.pythonRepr).joined(separator: ", ") + (a.count == 1 ? ",)" : ")")
         case .object(let o):
-            return "{" + o.pairs.map { JinjaValue.pythonStringRepr($0.key) + ": " + $0.value.pythonRepr }
+            return "{" + o.entries.map { $0.key.pythonRepr + ": " + $0.value.pythonRepr }
                 .joined(separator: ", ") + "}"
         case .namespace(let namespace):
             return "<Namespace " + JinjaValue.object(namespace.snapshot).pythonRepr + ">"
@@ -81,7 +82,7 @@ extension JinjaValue {
 
     /// Python `==`: numbers compare across int/float/bool, dicts ignore order, Undefined equals only Undefined.
     func pythonEquals(_ other: JinjaValue) -> Bool {
-        switch (self, other) {
+        switch (self.unmarked, other.unmarked) {
         case (.undefined, .undefined), (.none, .none): return true
         case (.string(let a), .string(let b)): return a.unicodeScalars.elementsEqual(b.unicodeScalars)
         case (.array(let a), .array(let b)), (.tuple(let a), .tuple(let b)):
@@ -99,7 +100,7 @@ extension JinjaValue {
 
     /// Python `<`-style ordering; throws for types Python refuses to order.
     func pythonCompare(_ other: JinjaValue) throws -> Int {
-        switch (self, other) {
+        switch (self.unmarked, other.unmarked) {
         case (.string(let a), .string(let b)):
             if a.unicodeScalars.elementsEqual(b.unicodeScalars) { return 0 }
             return a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars, by: { $0.value < $1.value }) ? -1 : 1

@@ -194,6 +194,10 @@ extension Interpreter {
         }
         let left = leftOperand.unmarked
         let right = rightOperand.unmarked
+        // `'%s' % undefined` formats the Undefined (as the empty string) instead of failing.
+        if op == .modulo, case .string(let format) = left, right.isUndefined {
+            return .string(try percentFormat(format, right))
+        }
         if left.isUndefined || right.isUndefined {
             throw JinjaError(.undefined, "an undefined value was used with '\(op.rawValue)'")
         }
@@ -266,6 +270,7 @@ extension Interpreter {
                 return .int(result)
             }
             guard let a = left.asDouble, let b = right.asDouble else { throw unsupported() }
+            if a == 0 && b < 0 { throw JinjaError(.type, "0.0 cannot be raised to a negative power") }
             return .double(pow(a, b))
         case .concat:
             return .string(left.pythonString + right.pythonString)
@@ -331,7 +336,7 @@ extension Interpreter {
         switch values {
         case .tuple(let items): positional = items
         case .object(let o): positional = [values]; mapping = o; unusedAllowed = true
-        case .array: positional = [values]; unusedAllowed = true
+        case .array, .undefined: positional = [values]; unusedAllowed = true
         default: positional = [values]
         }
         var out = ""

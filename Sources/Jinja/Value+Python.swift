@@ -105,9 +105,9 @@ extension JinjaValue {
             if a.unicodeScalars.elementsEqual(b.unicodeScalars) { return 0 }
             return a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars, by: { $0.value < $1.value }) ? -1 : 1
         case (.array(let a), .array(let b)), (.tuple(let a), .tuple(let b)):
-            for (x, y) in zip(a, b) {
-                let c = try x.pythonCompare(y)
-                if c != 0 { return c }
+            // Python skips equal elements (compared with ==) and orders by the first difference.
+            for (x, y) in zip(a, b) where !x.pythonEquals(y) {
+                return try x.pythonCompare(y)
             }
             return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
         default:

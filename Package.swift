@@ -33,7 +33,7 @@ let package = Package(
             cSettings: [.unsafeFlags(["-O2"])],
             linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]),
         .target(name: "Media", dependencies: ["CImageSupport", "CPNG", "CJPEG"], swiftSettings: optimizedInDebug),
-        .target(name: "Jinja"),
+        .target(name: "Jinja", swiftSettings: optimizedInDebug),
         .target(name: "Tokenizers", dependencies: ["Jinja"], swiftSettings: optimizedInDebug),
         .target(name: "Hub", swiftSettings: optimizedInDebug),
         .target(name: "Models", dependencies: ["Tensors", "Hub"], swiftSettings: optimizedInDebug),

@@ -9,7 +9,14 @@ extension Interpreter {
     }
 
     // swiftlint:disable:next cyclomatic_complexity function_body_length
-    func filter(_ name: String, _ value: JinjaValue, _ args: JinjaArguments) throws -> JinjaValue {
+    func filter(_ name: String, _ input: JinjaValue, _ args: JinjaArguments) throws -> JinjaValue {
+        switch (name, input) {
+        case ("safe", .markup), ("e", .markup), ("escape", .markup): return input
+        case ("safe", _): return .markup(input.pythonString)
+        case ("e", _), ("escape", _), ("forceescape", _): return .markup(Interpreter.htmlEscape(input.pythonString))
+        default: break
+        }
+        let value = input.unmarked
         switch name {
         case "abs":
             switch value {
@@ -56,13 +63,11 @@ extension Interpreter {
             let caseSensitive = args.value(0, "case_sensitive")?.isTruthy ?? false
             let byValue = args.value(1, "by")?.stringValue == "value"
             let reverse = args.value(2, "reverse")?.isTruthy ?? false
-            let pairs = object.pairs.map { JinjaValue.tuple([.string($0.key), $0.value]) }
+            let pairs = object.entries.map { JinjaValue.tuple([$0.key, $0.value]) }
             return .array(try sorted(pairs, reverse: reverse) { pair in
                 let v = self.item(of: pair, .int(byValue ? 1 : 0))
                 return caseSensitive ? v : Interpreter.lowercasedIfString(v)
             })
-        case "e", "escape", "forceescape":
-            return .string(Interpreter.htmlEscape(value.pythonString))
         case "first":
             return try iterate(value).first ?? .undefined
         case "last":
@@ -71,6 +76,7 @@ extension Interpreter {
         case "float":
             let fallback = args.value(0, "default") ?? .double(0)
             switch value {
+            case .undefined: throw JinjaError(.undefined, "an undefined value was converted with 'float'")
             case .double: return value
             case .int(let i): return .double(Double(i))
             case .bool(let b): return .double(b ? 1 : 0)
@@ -81,6 +87,7 @@ extension Interpreter {
             let fallback = args.value(0, "default") ?? .int(0)
             let base = args.value(1, "base")?.asInt ?? 10
             switch value {
+            case .undefined: throw JinjaError(.undefined, "an undefined value was converted with 'int'")
             case .int: return value
             case .bool(let b): return .int(b ? 1 : 0)
             case .double(let d): return d.isFinite ? .int(Int(d.rounded(.towardZero))) : fallback
@@ -105,11 +112,15 @@ extension Interpreter {
             if !args.keywords.isEmpty { return .string(try percentFormat(format, .object(JinjaObject(args.keywords)))) }
             return .string(try percentFormat(format, .tuple(args.positional)))
         case "indent":
-            return .string(try indent(value.pythonString, args))
+            // Jinja appends "\n" to the value first, which fails for anything but a string.
+            guard case .string(let text) = value else {
+                throw JinjaError(.type, "unsupported operand type(s) for +=: '\(value.typeName)' and 'str'")
+            }
+            return .string(try indent(text, args))
         case "items":
             switch value {
             case .undefined: return .array([])
-            case .object(let object): return .array(object.pairs.map { .tuple([.string($0.key), $0.value]) })
+            case .object(let object): return .array(object.entries.map { .tuple([$0.key, $0.value]) })
             default: throw JinjaError(.type, "items filter expects a mapping, got \(value.typeName)")
             }
         case "join":
@@ -164,9 +175,9 @@ extension Interpreter {
             let method = args.value(1, "method")?.stringValue ?? "common"
             guard let d = value.asDouble else { throw JinjaError(.type, "round expects a number, got \(value.typeName)") }
             // Python's round(int, n) keeps an int; floor/ceil go through float division.
-            if method == "common", case .int = value, precision >= 0 { return value }
+            if method == "common", let i = value.asInt, precision >= 0 { return .int(i) }
             return .double(try round(d, precision: precision, method: method))
-        case "safe", "string":
+        case "string":
             if case .string = value { return value }
             return .string(value.pythonString)
         case "sort":
@@ -191,6 +202,11 @@ extension Interpreter {
         case "trim":
             return .string(try Interpreter.strip(value.pythonString, args.value(0, "chars"), leading: true, trailing: true))
         case "truncate":
+            // Jinja measures len() of the value itself and returns it untouched when it is short enough.
+            if value.stringValue == nil {
+                let limit = (args.value(0, "length")?.asInt ?? 255) + (args.value(3, "leeway")?.asInt ?? 5)
+                if try length(value) <= limit { return value }
+            }
             let s = value.pythonString
             let length = args.value(0, "length")?.asInt ?? 255
             let killWords = args.value(1, "killwords")?.isTruthy ?? false
@@ -241,9 +257,9 @@ extension Interpreter {
 
     func length(_ value: JinjaValue) throws -> Int {
         switch value {
-        case .string(let s): return s.unicodeScalars.count
+        case .string(let s), .markup(let s): return s.unicodeScalars.count
         case .array(let a), .tuple(let a): return a.count
-        case .object(let o), .namespace(let o): return o.count
+        case .object(let o): return o.count
         case .undefined: return 0
         default: throw JinjaError(.type, "object of type '\(value.typeName)' has no len()")
         }

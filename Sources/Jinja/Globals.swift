@@ -34,7 +34,7 @@ extension Interpreter {
                 for (key, v) in initial.pairs { object[key] = v }
             }
             for (key, value) in args.keywords { object[key] = value }
-            return .namespace(object)
+            return .namespace(JinjaNamespace(object))
         }),
         "dict": .function(JinjaFunction(name: "dict") { args in
             var object = JinjaObject()

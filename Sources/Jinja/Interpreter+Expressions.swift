@@ -17,24 +17,24 @@ extension Interpreter {
         case .dict(let pairs):
             var object = JinjaObject()
             for (key, value) in pairs {
-                object[try evaluate(key, scope).pythonString] = try evaluate(value, scope)
+                object[JinjaObject.storageKey(try evaluate(key, scope))] = try evaluate(value, scope)
             }
             return .object(object)
         case .attribute(let base, let name):
-            let value = try evaluate(base, scope)
+            let value = try evaluate(base, scope).unmarked
             if case .undefined = value {
                 throw JinjaError(.undefined, "'\(describe(base))' is undefined (reading attribute '\(name)')")
             }
             return attribute(of: value, name)
         case .item(let base, let key):
-            let value = try evaluate(base, scope)
-            let index = try evaluate(key, scope)
+            let value = try evaluate(base, scope).unmarked
+            let index = try evaluate(key, scope).unmarked
             if case .undefined = value {
                 throw JinjaError(.undefined, "'\(describe(base))' is undefined (reading item \(index.pythonRepr))")
             }
             return item(of: value, index)
         case .slice(let base, let start, let stop, let step):
-            let value = try evaluate(base, scope)
+            let value = try evaluate(base, scope).unmarked
             if case .undefined = value { throw JinjaError(.undefined, "'\(describe(base))' is undefined (slicing it)") }
             return try slice(value, start: try start.map { try evaluate($0, scope) }, stop: try stop.map { try evaluate($0, scope) }, step: try step.map { try evaluate($0, scope) })
         case .call(let callee, let arguments):
@@ -43,7 +43,12 @@ extension Interpreter {
         case .filter(let base, let name, let arguments):
             return try applyFilter(name, to: try evaluate(base, scope), arguments, scope)
         case .test(let base, let name, let arguments, let negated):
-            let result = try applyTest(name, to: try evaluate(base, scope), try evaluateArguments(arguments, scope).positional)
+            let subject = try evaluate(base, scope)
+            if name == "escaped" {
+                if case .markup = subject { return .bool(!negated) }
+                return .bool(negated)
+            }
+            let result = try applyTest(name, to: subject.unmarked, try evaluateArguments(arguments, scope).positional.map(\.unmarked))
             return .bool(result != negated)
         case .not(let operand):
             return .bool(!(try evaluate(operand, scope).isTruthy))
@@ -100,7 +105,8 @@ extension Interpreter {
     func attribute(of value: JinjaValue, _ name: String) -> JinjaValue {
         if let method = boundMethod(value, name) { return method }
         switch value {
-        case .object(let object), .namespace(let object): return object[name] ?? .undefined
+        case .object(let object): return object[name] ?? .undefined
+        case .namespace(let namespace): return namespace[name] ?? .undefined
         default: return .undefined
         }
     }
@@ -108,11 +114,13 @@ extension Interpreter {
     /// `value[key]`: dict key or list/string index first, then attribute (Jinja's getitem).
     func item(of value: JinjaValue, _ key: JinjaValue) -> JinjaValue {
         switch (value, key) {
-        case (.object(let object), .string(let k)), (.namespace(let object), .string(let k)):
+        case (.object(let object), .string(let k)):
             if let found = object[k] { return found }
             return boundMethod(value, k) ?? .undefined
+        case (.namespace(let namespace), .string(let k)):
+            return namespace[k] ?? .undefined
         case (.object(let object), _):
-            return object[key.pythonString] ?? .undefined
+            return object[JinjaObject.storageKey(key)] ?? .undefined
         case (.array(let items), _), (.tuple(let items), _):
             guard let i = key.asInt else { return .undefined }
             let index = i < 0 ? items.count + i : i
@@ -173,8 +181,23 @@ extension Interpreter {
 
     // MARK: - Operators
 
-    func binary(_ op: BinaryOperator, _ left: JinjaValue, _ right: JinjaValue) throws -> JinjaValue {
-        if op == .concat { return .string(left.pythonString + right.pythonString) }
+    func binary(_ op: BinaryOperator, _ leftOperand: JinjaValue, _ rightOperand: JinjaValue) throws -> JinjaValue {
+        if op == .concat { return .string(leftOperand.pythonString + rightOperand.pythonString) }
+        // Markup + str escapes the plain side (Python's Markup.__add__ / __radd__).
+        if op == .add {
+            switch (leftOperand, rightOperand) {
+            case (.markup(let a), .markup(let b)): return .markup(a + b)
+            case (.markup(let a), .string(let b)): return .markup(a + Interpreter.htmlEscape(b))
+            case (.string(let a), .markup(let b)): return .markup(Interpreter.htmlEscape(a) + b)
+            default: break
+            }
+        }
+        let left = leftOperand.unmarked
+        let right = rightOperand.unmarked
+        // `'%s' % undefined` formats the Undefined (as the empty string) instead of failing.
+        if op == .modulo, case .string(let format) = left, right.isUndefined {
+            return .string(try percentFormat(format, right))
+        }
         if left.isUndefined || right.isUndefined {
             throw JinjaError(.undefined, "an undefined value was used with '\(op.rawValue)'")
         }
@@ -201,6 +224,12 @@ extension Interpreter {
                 return .string(String(repeating: s, count: max(0, left.asInt ?? 0)))
             case (.array(let a), _) where right.asInt != nil:
                 return .array(Array([[JinjaValue]](repeating: a, count: max(0, right.asInt ?? 0)).joined()))
+            case (_, .array(let a)) where left.asInt != nil:
+                return .array(Array([[JinjaValue]](repeating: a, count: max(0, left.asInt ?? 0)).joined()))
+            case (.tuple(let a), _) where right.asInt != nil:
+                return .tuple(Array([[JinjaValue]](repeating: a, count: max(0, right.asInt ?? 0)).joined()))
+            case (_, .tuple(let a)) where left.asInt != nil:
+                return .tuple(Array([[JinjaValue]](repeating: a, count: max(0, left.asInt ?? 0)).joined()))
             default:
                 return try arithmetic(left, right, unsupported(), { $0.multipliedReportingOverflow(by: $1) }, *)
             }
@@ -227,7 +256,9 @@ extension Interpreter {
             guard let a = left.asDouble, let b = right.asDouble else { throw unsupported() }
             guard b != 0 else { throw JinjaError(.type, "float modulo") }
             let r = a.truncatingRemainder(dividingBy: b)
-            return .double(r != 0 && (r < 0) != (b < 0) ? r + b : r)
+            // CPython: a zero remainder takes the divisor's sign.
+            if r == 0 { return .double(b < 0 ? -0.0 : 0.0) }
+            return .double((r < 0) != (b < 0) ? r + b : r)
         case .power:
             if let a = left.asInt, let b = right.asInt, b >= 0 {
                 var result = 1
@@ -239,6 +270,7 @@ extension Interpreter {
                 return .int(result)
             }
             guard let a = left.asDouble, let b = right.asDouble else { throw unsupported() }
+            if a == 0 && b < 0 { throw JinjaError(.type, "0.0 cannot be raised to a negative power") }
             return .double(pow(a, b))
         case .concat:
             return .string(left.pythonString + right.pythonString)
@@ -255,7 +287,9 @@ extension Interpreter {
         return .double(doubleOp(a, b))
     }
 
-    func compare(_ op: CompareOperator, _ left: JinjaValue, _ right: JinjaValue) throws -> Bool {
+    func compare(_ op: CompareOperator, _ leftOperand: JinjaValue, _ rightOperand: JinjaValue) throws -> Bool {
+        let left = leftOperand.unmarked
+        let right = rightOperand.unmarked
         switch op {
         case .equal: return left.pythonEquals(right)
         case .notEqual: return !left.pythonEquals(right)
@@ -282,9 +316,11 @@ extension Interpreter {
             }
             return n.isEmpty || s.contains(n)
         case .array(let items), .tuple(let items): return items.contains { $0.pythonEquals(needle) }
-        case .object(let object), .namespace(let object):
-            guard case .string(let key) = needle else { return false }
-            return object[key] != nil
+        case .object(let object):
+            switch needle {
+            case .array, .object: throw JinjaError(.type, "unhashable type: '\(needle.typeName)'")
+            default: return object[JinjaObject.storageKey(needle)] != nil
+            }
         case .undefined: return false
         default: throw JinjaError(.type, "argument of type '\(container.typeName)' is not iterable")
         }
@@ -294,9 +330,13 @@ extension Interpreter {
     func percentFormat(_ format: String, _ values: JinjaValue) throws -> String {
         var positional: [JinjaValue]
         var mapping: JinjaObject?
+        // Python: a tuple supplies the arguments; any other single value is one argument, and values with
+        // __getitem__ (dict, list) may go unused without an error.
+        var unusedAllowed = false
         switch values {
         case .tuple(let items): positional = items
-        case .object(let o): positional = [values]; mapping = o
+        case .object(let o): positional = [values]; mapping = o; unusedAllowed = true
+        case .array, .undefined: positional = [values]; unusedAllowed = true
         default: positional = [values]
         }
         var out = ""
@@ -349,7 +389,7 @@ extension Interpreter {
                 throw JinjaError(.type, "unsupported format character '\(conversion)'")
             }
         }
-        if mapping == nil && next < positional.count && !(positional.count == 1 && next == 0) {
+        if !unusedAllowed && next < positional.count {
             throw JinjaError(.type, "not all arguments converted during string formatting")
         }
         return out

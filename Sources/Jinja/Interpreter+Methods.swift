@@ -7,7 +7,7 @@ extension Interpreter {
     /// `value.name` when it names a method of the value's Python type, as a callable bound to the value.
     func boundMethod(_ value: JinjaValue, _ name: String) -> JinjaValue? {
         let body: (@Sendable (JinjaArguments) throws -> JinjaValue)?
-        switch value {
+        switch value.unmarked {
         case .string(let s): body = Interpreter.stringMethod(s, name)
         case .object(let o): body = Interpreter.dictMethod(o, name)
         case .array(let a): body = Interpreter.listMethod(a, name)
@@ -337,13 +337,13 @@ extension Interpreter {
 
     static func dictMethod(_ o: JinjaObject, _ name: String) -> (@Sendable (JinjaArguments) throws -> JinjaValue)? {
         switch name {
-        case "items": return { _ in .array(o.pairs.map { .tuple([.string($0.key), $0.value]) }) }
-        case "keys": return { _ in .array(o.keys.map(JinjaValue.string)) }
+        case "items": return { _ in .array(o.entries.map { .tuple([$0.key, $0.value]) }) }
+        case "keys": return { _ in .array(o.entries.map(\.key)) }
         case "values": return { _ in .array(o.values) }
         case "get":
             return { args in
                 guard let key = args.value(0, "key") else { throw JinjaError(.type, "get expected at least 1 argument") }
-                return o[key.pythonString] ?? args.value(1, "default") ?? .none
+                return o[JinjaObject.storageKey(key)] ?? args.value(1, "default") ?? .none
             }
         case "copy": return { _ in .object(o) }
         case "pop", "popitem", "update", "setdefault", "clear":

@@ -21,16 +21,6 @@ final class Scope {
         return nil
     }
 
-    /// The frame that defines `name`, for `{% set ns.attr %}` which mutates the namespace where it lives.
-    func owner(of name: String) -> Scope? {
-        var scope: Scope? = self
-        while let s = scope {
-            if s.variables[name] != nil { return s }
-            scope = s.parent
-        }
-        return nil
-    }
-
     /// All visible variables, innermost first wins (what a `{% call %}` body closes over).
     func flattened() -> [String: JinjaValue] {
         var result = parent?.flattened() ?? [:]
@@ -44,7 +34,7 @@ final class Interpreter {
 
     let root: Scope
     private var callDepth = 0
-    private static let maximumCallDepth = 400
+    private static let maximumCallDepth = 100
 
     init(context: [String: JinjaValue]) {
         let builtins = Scope(Interpreter.globals, parent: nil)
@@ -125,11 +115,10 @@ final class Interpreter {
             let items = try unpack(value, count: names.count)
             for (name, item) in zip(names, items) { scope.variables[name] = item }
         case .attribute(let name, let attribute):
-            guard let owner = scope.owner(of: name), case .namespace(var object)? = owner.variables[name] else {
+            guard case .namespace(let namespace)? = scope.lookup(name) else {
                 throw JinjaError(.type, "cannot assign attribute '\(attribute)' on '\(name)': it is not a namespace() object")
             }
-            object[attribute] = value
-            owner.variables[name] = .namespace(object)
+            namespace[attribute] = value
         }
     }
 
@@ -147,8 +136,8 @@ final class Interpreter {
     func iterate(_ value: JinjaValue) throws -> [JinjaValue] {
         switch value {
         case .array(let items), .tuple(let items): return items
-        case .object(let object), .namespace(let object): return object.keys.map(JinjaValue.string)
-        case .string(let s): return s.unicodeScalars.map { .string(String($0)) }
+        case .object(let object): return object.entries.map(\.key)
+        case .string(let s), .markup(let s): return s.unicodeScalars.map { .string(String($0)) }
         case .undefined: return []
         default: throw JinjaError(.type, "'\(value.typeName)' object is not iterable")
         }

@@ -197,7 +197,7 @@ extension JinjaValue {
             if d.isNaN { out += "NaN" } else if d.isInfinite { out += d < 0 ? "-Infinity" : "Infinity" } else {
                 out += JinjaValue.pythonFloatRepr(d)
             }
-        case .string(let s): JinjaValue.writeJSONString(s, into: &out, ensureASCII: options.ensureASCII)
+        case .string(let s), .markup(let s): JinjaValue.writeJSONString(s, into: &out, ensureASCII: options.ensureASCII)
         case .array(let items), .tuple(let items):
             if items.isEmpty { out += "[]"; return }
             out += "["
@@ -208,9 +208,15 @@ extension JinjaValue {
             }
             if let indent = options.indent { out += "\n" + String(repeating: indent, count: level) }
             out += "]"
-        case .object(let object), .namespace(let object):
+        case .namespace:
+            throw JinjaError(.type, "Object of type Namespace is not JSON serializable")
+        case .object(let object):
             if object.isEmpty { out += "{}"; return }
-            var pairs = object.pairs
+            // json.dumps writes non-string keys as their JSON text ("1024", "true", "null").
+            var pairs = try object.entries.map { entry -> (key: String, value: JinjaValue) in
+                if case .string(let s) = entry.key { return (s, entry.value) }
+                return (try entry.key.jsonDumps(), entry.value)
+            }
             if options.sortKeys { pairs.sort { $0.key.unicodeScalars.lexicographicallyPrecedes($1.key.unicodeScalars) } }
             out += "{"
             for (index, pair) in pairs.enumerated() {
@@ -233,6 +239,33 @@ extension JinjaValue {
     /// with `ensure_ascii`, non-ASCII as `\uXXXX` (surrogate pairs above the BMP).
     static func writeJSONString(_ s: String, into out: inout String, ensureASCII: Bool) {
         out += "\""
+        if !ensureASCII {
+            // Fast path: copy runs of bytes that need no escaping in one append.
+            let bytes = s.utf8
+            var runStart = bytes.startIndex
+            var index = runStart
+            while index != bytes.endIndex {
+                let byte = bytes[index]
+                if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                    out += s[runStart..<index]
+                    switch byte {
+                    case UInt8(ascii: "\""): out += "\\\""
+                    case UInt8(ascii: "\\"): out += "\\\\"
+                    case 0x0A: out += "\\n"
+                    case 0x0D: out += "\\r"
+                    case 0x09: out += "\\t"
+                    case 0x08: out += "\\b"
+                    case 0x0C: out += "\\f"
+                    default: out += hex4(UInt32(byte))
+                    }
+                    runStart = bytes.index(after: index)
+                }
+                index = bytes.index(after: index)
+            }
+            out += s[runStart..<bytes.endIndex]
+            out += "\""
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

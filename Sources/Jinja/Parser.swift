@@ -5,6 +5,15 @@
 struct Parser {
     private let tokens: [Token]
     private var index = 0
+    /// Nesting of blocks and of bracketed or unary expressions; bounded so hostile templates cannot
+    /// exhaust the stack (the interpreter recurses along the same tree).
+    private var depth = 0
+    static let maximumDepth = 128
+
+    private mutating func enter() throws {
+        depth += 1
+        if depth > Parser.maximumDepth { throw error("template nests deeper than \(Parser.maximumDepth) levels") }
+    }
 
     init(tokens: [Token]) { self.tokens = tokens }
 
@@ -88,6 +97,8 @@ struct Parser {
     ]
 
     private mutating func parseStatement(_ keyword: String, line: Int) throws -> Statement {
+        try enter()
+        defer { depth -= 1 }
         advance()
         switch keyword {
         case "if":
@@ -265,7 +276,11 @@ struct Parser {
 
     private mutating func parseOr() throws -> Expression {
         var left = try parseAnd()
+        var chain = 0
+        defer { depth -= chain }
         while isName("or") {
+            try enter()
+            chain += 1
             advance()
             left = .or(left, try parseAnd())
         }
@@ -274,7 +289,11 @@ struct Parser {
 
     private mutating func parseAnd() throws -> Expression {
         var left = try parseNot()
+        var chain = 0
+        defer { depth -= chain }
         while isName("and") {
+            try enter()
+            chain += 1
             advance()
             left = .and(left, try parseNot())
         }
@@ -292,7 +311,11 @@ struct Parser {
     private mutating func parseCompare() throws -> Expression {
         let first = try parseMath1()
         var operations: [(CompareOperator, Expression)] = []
+        var chain = 0
+        defer { depth -= chain }
         while true {
+            try enter()
+            chain += 1
             if case .op(let op) = current.kind, let comparison = CompareOperator(rawValue: op),
                 comparison != .inside, comparison != .notInside
             {
@@ -314,7 +337,11 @@ struct Parser {
 
     private mutating func parseMath1() throws -> Expression {
         var left = try parseConcat()
+        var chain = 0
+        defer { depth -= chain }
         while isOp("+") || isOp("-") {
+            try enter()
+            chain += 1
             let op: BinaryOperator = isOp("+") ? .add : .subtract
             advance()
             left = .binary(op, left, try parseConcat())
@@ -324,7 +351,11 @@ struct Parser {
 
     private mutating func parseConcat() throws -> Expression {
         var left = try parseMath2()
+        var chain = 0
+        defer { depth -= chain }
         while isOp("~") {
+            try enter()
+            chain += 1
             advance()
             left = .binary(.concat, left, try parseMath2())
         }
@@ -333,8 +364,12 @@ struct Parser {
 
     private mutating func parseMath2() throws -> Expression {
         var left = try parsePow()
+        var chain = 0
+        defer { depth -= chain }
         while true {
             guard case .op(let op) = current.kind, ["*", "/", "//", "%"].contains(op), let binary = BinaryOperator(rawValue: op) else { break }
+            try enter()
+            chain += 1
             advance()
             left = .binary(binary, left, try parsePow())
         }
@@ -343,7 +378,11 @@ struct Parser {
 
     private mutating func parsePow() throws -> Expression {
         var left = try parseUnary()
+        var chain = 0
+        defer { depth -= chain }
         while isOp("**") {
+            try enter()
+            chain += 1
             advance()
             left = .binary(.power, left, try parseUnary())
         }
@@ -351,6 +390,8 @@ struct Parser {
     }
 
     private mutating func parseUnary(withFilter: Bool = true) throws -> Expression {
+        try enter()
+        defer { depth -= 1 }
         var node: Expression
         if isOp("-") {
             advance()
@@ -438,7 +479,11 @@ struct Parser {
 
     private mutating func parsePostfix(_ start: Expression) throws -> Expression {
         var node = start
+        var chain = 0
+        defer { depth -= chain }
         while true {
+            try enter()
+            chain += 1
             if isOp(".") {
                 advance()
                 switch current.kind {
@@ -529,7 +574,11 @@ struct Parser {
 
     private mutating func parseFilterExpression(_ start: Expression) throws -> Expression {
         var node = start
+        var chain = 0
+        defer { depth -= chain }
         while true {
+            try enter()
+            chain += 1
             if isOp("|") {
                 advance()
                 let name = try parseDottedName()
@@ -542,7 +591,7 @@ struct Parser {
                 var arguments: [Argument] = []
                 if isOp("(") {
                     arguments = try parseArguments()
-                } else if startsTestArgument {
+                } else if try startsTestArgument {
                     var argument = try parsePrimary()
                     argument = try parsePostfix(argument)
                     arguments = [.positional(argument)]
@@ -556,13 +605,16 @@ struct Parser {
         }
     }
 
-    /// Jinja's rule for `x is test arg` without parentheses.
+    /// Jinja's rule for `x is test arg` without parentheses (any name but `else`/`or`/`and` is an argument).
     private var startsTestArgument: Bool {
-        switch current.kind {
-        case .name(let n): return !["else", "or", "and", "is", "in", "not", "if"].contains(n)
+        get throws {
+            if isName("is") { throw error("you cannot chain multiple tests with 'is'") }
+            switch current.kind {
+            case .name(let n): return !["else", "or", "and"].contains(n)
         case .string, .integer, .float: return true
-        case .op(let o): return o == "[" || o == "{"
-        default: return false
+            case .op(let o): return o == "[" || o == "{" || o == "("
+            default: return false
+            }
         }
     }
 }

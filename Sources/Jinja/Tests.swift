@@ -7,6 +7,9 @@ extension Interpreter {
             guard let first = args.first else { throw JinjaError(.type, "test '\(name)' needs an argument") }
             return first
         }
+        if !args.isEmpty && Interpreter.singleArgumentTests.contains(name) {
+            throw JinjaError(.type, "test '\(name)' takes no argument but \(args.count) given")
+        }
         switch name {
         case "defined": return !value.isUndefined
         case "undefined": return value.isUndefined
@@ -26,18 +29,20 @@ extension Interpreter {
         case "iterable", "sequence":
             switch value {
             case .string, .array, .tuple, .object, .undefined: return true
-            case .namespace: return name == "iterable" ? false : false
             default: return false
             }
-        case "callable": if case .function = value { return true } else { return false }
-        case "odd", "even":
-            guard let i = value.asInt else { throw JinjaError(.type, "test '\(name)' needs an integer, got \(value.typeName)") }
-            return (i % 2 != 0) == (name == "odd")
-        case "divisibleby":
-            guard let i = value.asInt, let n = try argument().asInt, n != 0 else {
-                throw JinjaError(.type, "divisibleby needs a non-zero integer argument")
+        case "callable":
+            // Jinja's Undefined defines __call__ (to raise), so Python's callable() says yes.
+            switch value {
+            case .function, .undefined: return true
+            default: return false
             }
-            return i % n == 0
+        case "odd", "even":
+            // Jinja computes `value % 2 == 1` (or `== 0`) with Python's operator, whatever the type.
+            let remainder = try binary(.modulo, value, .int(2))
+            return remainder.pythonEquals(.int(name == "odd" ? 1 : 0))
+        case "divisibleby":
+            return try binary(.modulo, value, try argument()).pythonEquals(.int(0))
         case "eq", "equalto", "==": return value.pythonEquals(try argument())
         case "ne", "!=": return !value.pythonEquals(try argument())
         case "lt", "lessthan", "<": return try compare(.less, value, try argument())
@@ -69,6 +74,11 @@ extension Interpreter {
             throw JinjaError(.runtime, "no test named '\(name)'")
         }
     }
+
+    static let singleArgumentTests: Set<String> = [
+        "defined", "undefined", "none", "boolean", "true", "false", "string", "number", "integer", "float", "mapping",
+        "iterable", "sequence", "callable", "odd", "even", "lower", "upper", "escaped",
+    ]
 
     static let testNames: Set<String> = [
         "defined", "undefined", "none", "boolean", "true", "false", "string", "number", "integer", "float", "mapping",

@@ -10,7 +10,7 @@ extension JinjaValue {
     public var pythonString: String {
         switch self {
         case .undefined: return ""
-        case .string(let s): return s
+        case .string(let s), .markup(let s): return s
         default: return pythonRepr
         }
     }
@@ -24,13 +24,14 @@ extension JinjaValue {
         case .int(let i): return String(i)
         case .double(let d): return JinjaValue.pythonFloatRepr(d)
         case .string(let s): return JinjaValue.pythonStringRepr(s)
+        case .markup(let s): return "Markup(" + JinjaValue.pythonStringRepr(s) + ")"
         case .array(let a): return "[" + a.map(\.pythonRepr).joined(separator: ", ") + "]"
         case .tuple(let a): return "(" + a.map(\.pythonRepr).joined(separator: ", ") + (a.count == 1 ? ",)" : ")")
         case .object(let o):
-            return "{" + o.pairs.map { JinjaValue.pythonStringRepr($0.key) + ": " + $0.value.pythonRepr }
+            return "{" + o.entries.map { $0.key.pythonRepr + ": " + $0.value.pythonRepr }
                 .joined(separator: ", ") + "}"
-        case .namespace(let o):
-            return "<Namespace " + JinjaValue.object(o).pythonRepr + ">"
+        case .namespace(let namespace):
+            return "<Namespace " + JinjaValue.object(namespace.snapshot).pythonRepr + ">"
         case .function(let f): return "<function \(f.name)>"
         }
     }
@@ -81,12 +82,13 @@ extension JinjaValue {
 
     /// Python `==`: numbers compare across int/float/bool, dicts ignore order, Undefined equals only Undefined.
     func pythonEquals(_ other: JinjaValue) -> Bool {
-        switch (self, other) {
+        switch (self.unmarked, other.unmarked) {
         case (.undefined, .undefined), (.none, .none): return true
         case (.string(let a), .string(let b)): return a.unicodeScalars.elementsEqual(b.unicodeScalars)
         case (.array(let a), .array(let b)), (.tuple(let a), .tuple(let b)):
             return a.count == b.count && zip(a, b).allSatisfy { $0.pythonEquals($1) }
-        case (.object(let a), .object(let b)), (.namespace(let a), .namespace(let b)): return a == b
+        case (.object(let a), .object(let b)): return a == b
+        case (.namespace(let a), .namespace(let b)): return a === b
         default:
             if let x = asDouble, let y = other.asDouble {
                 if let i = asInt, let j = other.asInt { return i == j }
@@ -98,14 +100,14 @@ extension JinjaValue {
 
     /// Python `<`-style ordering; throws for types Python refuses to order.
     func pythonCompare(_ other: JinjaValue) throws -> Int {
-        switch (self, other) {
+        switch (self.unmarked, other.unmarked) {
         case (.string(let a), .string(let b)):
             if a.unicodeScalars.elementsEqual(b.unicodeScalars) { return 0 }
             return a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars, by: { $0.value < $1.value }) ? -1 : 1
         case (.array(let a), .array(let b)), (.tuple(let a), .tuple(let b)):
-            for (x, y) in zip(a, b) {
-                let c = try x.pythonCompare(y)
-                if c != 0 { return c }
+            // Python skips equal elements (compared with ==) and orders by the first difference.
+            for (x, y) in zip(a, b) where !x.pythonEquals(y) {
+                return try x.pythonCompare(y)
             }
             return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
         default:
@@ -140,4 +142,9 @@ extension JinjaValue {
         default: return .string("\(value)")
         }
     }
+}
+
+extension JinjaValue: CustomStringConvertible {
+    /// Python's `repr()`, which is also how the value prints inside a list in a template.
+    public var description: String { pythonRepr }
 }

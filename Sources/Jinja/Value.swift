@@ -1,3 +1,5 @@
+import Foundation
+
 // The values a template computes with: Python's data model as Jinja sees it (None, bools, ints,
 // floats, strings, lists, insertion-ordered dicts), plus Jinja's `Undefined`, `namespace()` objects,
 // macros and built-in functions.
@@ -13,12 +15,16 @@ public enum JinjaValue: Sendable {
     case int(Int)
     case double(Double)
     case string(String)
+    /// A string marked safe (Jinja's `Markup`, from `|safe` or `|e`): adding a plain string to it
+    /// HTML-escapes the plain string, as Python's `Markup.__add__` does. Elsewhere it acts as a string.
+    case markup(String)
     case array([JinjaValue])
     /// A Python tuple: `(a, b)` literals, `dict.items()` pairs, a macro's `varargs`. Prints as `(a, b)`.
     case tuple([JinjaValue])
     case object(JinjaObject)
-    /// The mutable object `namespace()` returns; `{% set ns.x = … %}` assigns into it.
-    case namespace(JinjaObject)
+    /// The mutable object `namespace()` returns; `{% set ns.x = … %}` assigns into it. It is shared by
+    /// reference, as in Jinja: a macro given `ns` as an argument updates the caller's namespace.
+    case namespace(JinjaNamespace)
     /// A callable: a built-in function, a bound method, or a macro.
     case function(JinjaFunction)
 }
@@ -44,6 +50,34 @@ public struct JinjaObject: Sendable, Equatable {
 
     public var values: [JinjaValue] { keys.compactMap { storage[$0] } }
 
+    /// Python dicts may have non-string keys (`{1024: 'x'}` in a template). Such a key is stored under
+    /// ``storageKey(_:)``, and `entries` gives it back as the value it was.
+    public var entries: [(key: JinjaValue, value: JinjaValue)] {
+        pairs.map { (JinjaObject.keyValue($0.key), $0.value) }
+    }
+
+    /// The `keys` string for a key value: strings as themselves, other keys tagged so they cannot collide.
+    public static func storageKey(_ key: JinjaValue) -> String {
+        if case .string(let s) = key.unmarked { return s }
+        return nonStringKeyPrefix + key.pythonRepr
+    }
+
+    static let nonStringKeyPrefix = "\u{1}key:"
+
+    static func keyValue(_ storageKey: String) -> JinjaValue {
+        guard storageKey.hasPrefix(nonStringKeyPrefix) else { return .string(storageKey) }
+        let text = String(storageKey.dropFirst(nonStringKeyPrefix.count))
+        switch text {
+        case "None": return .none
+        case "True": return .bool(true)
+        case "False": return .bool(false)
+        default:
+            if let i = Int(text) { return .int(i) }
+            if let d = Double(text) { return .double(d) }
+            return .string(text)
+        }
+    }
+
     public subscript(key: String) -> JinjaValue? {
         get { storage[key] }
         set {
@@ -62,6 +96,25 @@ public struct JinjaObject: Sendable, Equatable {
             guard let other = rhs.storage[key], value.pythonEquals(other) else { return false }
         }
         return true
+    }
+}
+
+/// The object behind a `namespace()` value: attributes shared by every copy of the value.
+public final class JinjaNamespace: @unchecked Sendable {
+    // @unchecked: all access to `attributes` goes through `lock`.
+    private let lock = NSLock()
+    private var attributes: JinjaObject
+
+    public init(_ attributes: JinjaObject = JinjaObject()) {
+        self.attributes = attributes
+    }
+
+    /// The attributes at this moment.
+    public var snapshot: JinjaObject { lock.withLock { attributes } }
+
+    public subscript(name: String) -> JinjaValue? {
+        get { lock.withLock { attributes[name] } }
+        set { lock.withLock { attributes[name] = newValue } }
     }
 }
 
@@ -136,9 +189,9 @@ extension JinjaValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, E
     public init(_ values: [String]) { self = .array(values.map(JinjaValue.string)) }
     /// From ordered pairs (keeps their order).
     public init(_ pairs: KeyValuePairs<String, JinjaValue>) { self = .object(JinjaObject(pairs.map { ($0.key, $0.value) })) }
-    /// From a Swift dictionary; its order is unspecified, so keys are sorted to stay deterministic.
-    /// Use ``init(_:)-(KeyValuePairs)``, a dictionary literal or ``init(json:)`` where order matters.
-    public init(_ dictionary: [String: JinjaValue]) {
+    /// From a Swift dictionary, whose order is unspecified: keys are sorted to stay deterministic.
+    /// Use a dictionary literal, `KeyValuePairs` or ``init(json:)`` where order matters.
+    public init(sortingKeysOf dictionary: [String: JinjaValue]) {
         self = .object(JinjaObject(dictionary.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }))
     }
 
@@ -161,6 +214,7 @@ extension JinjaValue {
         case .int: return "int"
         case .double: return "float"
         case .string: return "str"
+        case .markup: return "Markup"
         case .array: return "list"
         case .tuple: return "tuple"
         case .object: return "dict"
@@ -179,7 +233,7 @@ extension JinjaValue {
         case .bool(let b): return b
         case .int(let i): return i != 0
         case .double(let d): return d != 0
-        case .string(let s): return !s.isEmpty
+        case .string(let s), .markup(let s): return !s.isEmpty
         case .array(let a), .tuple(let a): return !a.isEmpty
         case .object(let o): return !o.isEmpty
         case .namespace, .function: return true
@@ -204,7 +258,18 @@ extension JinjaValue {
         }
     }
 
-    public var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
+    public var stringValue: String? {
+        switch self {
+        case .string(let s), .markup(let s): return s
+        default: return nil
+        }
+    }
+
+    /// Markup as a plain string; every other value unchanged.
+    var unmarked: JinjaValue {
+        if case .markup(let s) = self { return .string(s) }
+        return self
+    }
 
     /// The elements of a list or tuple.
     var sequenceItems: [JinjaValue]? {

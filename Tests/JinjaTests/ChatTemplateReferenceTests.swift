@@ -12,12 +12,14 @@ struct ChatTemplateReferenceTests {
         var description: String { "\(name): \(problem)" }
     }
 
-    /// Runs every fixture case; returns the mismatches.
-    static func mismatches() throws -> (checked: Int, failures: [Outcome]) {
-        let fixture = try Fixtures.load("chat_templates.json")
+    static let fixture: JinjaValue = (try? Fixtures.load("chat_templates.json")) ?? .undefined
+    static let templateNames: [String] = fixture["templates"].objectValue.keys
+
+    /// Runs the fixture cases (of one template, or all); returns the mismatches.
+    static func mismatches(only: String? = nil) throws -> (checked: Int, failures: [Outcome]) {
         let clock = try Fixtures.fixedClock(fixture["fixed_now"].stringValue ?? "")
         var compiled: [String: Result<ChatTemplate, Error>] = [:]
-        for (name, entry) in fixture["templates"].objectValue.pairs {
+        for (name, entry) in fixture["templates"].objectValue.pairs where only == nil || only == name {
             compiled[name] = Result { try ChatTemplate(entry["source"].stringValue ?? "") }
         }
         let conversations = fixture["conversations"]
@@ -25,6 +27,7 @@ struct ChatTemplateReferenceTests {
         var checked = 0
         for testCase in fixture["cases"].arrayValue {
             let templateName = testCase["template"].stringValue ?? ""
+            if let only, only != templateName { continue }
             let conversationName = testCase["conversation"].stringValue ?? ""
             let addGenerationPrompt = testCase["add_generation_prompt"].isTruthy
             let label = "\(templateName) × \(conversationName) (add_generation_prompt=\(addGenerationPrompt))"
@@ -62,9 +65,15 @@ struct ChatTemplateReferenceTests {
         return (checked, failures)
     }
 
-    @Test func everyTemplateMatchesTransformers() throws {
-        let (checked, failures) = try Self.mismatches()
-        #expect(checked > 1000)
+    @Test func fixtureCoversManyTemplates() {
+        #expect(Self.templateNames.count >= 50)
+        #expect(Self.fixture["cases"].arrayValue.count > 1000)
+    }
+
+    @Test(arguments: ChatTemplateReferenceTests.templateNames)
+    func matchesTransformers(template: String) throws {
+        let (checked, failures) = try Self.mismatches(only: template)
+        #expect(checked == Self.fixture["conversations"].objectValue.count * 2)
         #expect(failures.isEmpty, "\(failures.count) of \(checked) cases differ:\n\(failures.prefix(20).map(\.description).joined(separator: "\n\n"))")
     }
 }

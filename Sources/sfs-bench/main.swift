@@ -1,9 +1,16 @@
 // sfs-bench: benchmark programs, run side by side with the Python reference (see Scripts/bench).
-import ScriptLibrary
+//
+//   sfs-bench tensors [--only gemm] [--threads N] [--backend openBLAS|native] [--json]
+//   sfs-bench ops
+import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-if arguments.first == "ops" {
+switch arguments.first {
+case "tensors":
+    TensorBench.run(arguments: Array(arguments.dropFirst()))
+case "ops":
     try ElementwiseBench.run(arguments: Array(arguments.dropFirst()))
-} else {
-    print("usage: sfs-bench <suite>   (suites: ops)")
+default:
+    print("usage: sfs-bench <suite> [options]   (suites: tensors, ops)")
+    exit(arguments.isEmpty ? 0 : 2)
 }

@@ -91,7 +91,8 @@ public struct HubCache: Sendable {
         return Self.listFiles(under: folder)
     }
 
-    /// Regular files (or symlinks to them) under `folder`, relative, sorted; hidden entries skipped.
+    /// Regular files (or symlinks to them) under `folder`, relative, sorted. Dotfiles are repository files
+    /// (`.gitattributes`); only tool folders (`.git`, `.cache` of `local_dir` downloads) are skipped.
     static func listFiles(under folder: URL) -> [String] {
         let manager = FileManager.default
         var result: [String] = []
@@ -99,7 +100,7 @@ public struct HubCache: Sendable {
         while let relative = pending.popLast() {
             let directory = relative.isEmpty ? folder : folder.appendingPathComponent(relative)
             guard let names = try? manager.contentsOfDirectory(atPath: directory.path) else { continue }
-            for name in names where !name.hasPrefix(".") {
+            for name in names where !Self.skippedNames.contains(name) {
                 let child = relative.isEmpty ? name : relative + "/" + name
                 var isDirectory: ObjCBool = false
                 guard manager.fileExists(atPath: folder.appendingPathComponent(child).path, isDirectory: &isDirectory)
@@ -109,6 +110,8 @@ public struct HubCache: Sendable {
         }
         return result.sorted()
     }
+
+    private static let skippedNames: Set<String> = [".git", ".cache", ".DS_Store"]
 
     // MARK: - Writing (as `huggingface_hub.file_download` does)
 

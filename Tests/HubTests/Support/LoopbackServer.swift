@@ -77,8 +77,9 @@ final class LoopbackServer: @unchecked Sendable {
         lock.lock()
         stopped = true
         lock.unlock()
+        // Only shut down here: the accepting thread closes the descriptor when it leaves, so the number
+        // cannot be reused by another test's server while this thread might still call accept() on it.
         shutdown(socketDescriptor, Int32(SHUT_RDWR))
-        close(socketDescriptor)
     }
 
     enum ServerError: Error { case socket(String) }
@@ -86,15 +87,17 @@ final class LoopbackServer: @unchecked Sendable {
     // MARK: - Serving
 
     private func acceptLoop() {
+        defer { close(socketDescriptor) }
         while true {
             let client = accept(socketDescriptor, nil, nil)
-            if client < 0 {
-                lock.lock()
-                let done = stopped
-                lock.unlock()
-                if done { return }
-                continue
+            lock.lock()
+            let done = stopped
+            lock.unlock()
+            if done {
+                if client >= 0 { close(client) }
+                return
             }
+            if client < 0 { continue }
             serve(client)
             close(client)
         }

@@ -1,0 +1,206 @@
+// Single-precision matrix multiply for the whole engine: OpenBLAS when it can be loaded, our own
+// packed SIMD kernel otherwise. See docs/GEMM.md for the measurements behind the dispatch.
+import CBLAS
+import Foundation
+
+/// `C = alpha · op(A) · op(B) + beta · C` on row-major float32 buffers.
+///
+/// All matrices are row-major: `op(A)` is m×k, `op(B)` is k×n, C is m×n with row stride `ldc`.
+/// When `transA` is true, A is stored k×m (so a transposed view is passed as a transpose, not copied).
+public enum GEMM {
+    /// Which implementation runs the multiply.
+    public enum Backend: String, Sendable, CaseIterable {
+        /// OpenBLAS loaded with dlopen, with the core type chosen for this CPU.
+        case openBLAS
+        /// Our own packed, blocked, multi-threaded Swift SIMD kernel.
+        case native
+    }
+
+    // MARK: Configuration
+
+    /// The backend used by `sgemm`. Defaults to OpenBLAS when it loaded, else native; the
+    /// environment variable `SFS_GEMM=native` forces the native kernel.
+    public static var backend: Backend {
+        get { state.withLock { $0.backend } }
+        set {
+            let resolved: Backend = newValue == .openBLAS && library == nil ? .native : newValue
+            state.withLock { $0.backend = resolved }
+        }
+    }
+
+    /// Threads used by one multiply (both backends). Defaults to the number of logical cores.
+    public static var threadCount: Int {
+        get { state.withLock { $0.threads } }
+        set {
+            let count = max(1, newValue)
+            state.withLock { $0.threads = count }
+            library?.setThreadCount(count)
+        }
+    }
+
+    /// A one-line account of what was loaded, for benchmarks and `sfs --version`-style output.
+    public static var summary: String {
+        let cpu = CPUFeatures.current.description
+        guard let library else {
+            return "GEMM: native Swift SIMD kernel (OpenBLAS not loaded) on \(cpu)"
+        }
+        let requested = library.requestedCoreType.map { "OPENBLAS_CORETYPE=\($0)" } ?? "core type chosen by OpenBLAS/user"
+        return "GEMM: \(backend.rawValue), OpenBLAS \(library.path), core \(library.coreName) (\(requested)) on \(cpu)"
+    }
+
+    /// Why OpenBLAS could not be loaded (empty when it was).
+    public static var loadFailures: [String] { loaded.failures }
+
+    // MARK: Multiply
+
+    /// `C = alpha · op(A) · op(B) + beta · C` (row-major). When beta is 0, C is not read (NaNs in C
+    /// do not propagate), as in BLAS.
+    public static func sgemm(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
+        alpha: Float, a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        guard m > 0, n > 0 else { return }
+        let (backend, threads) = state.withLock { ($0.backend, $0.threads) }
+        if k == 0 || alpha == 0 {
+            NativeGEMM.scale(c, m: m, n: n, ldc: ldc, beta: beta)
+            return
+        }
+        if backend == .openBLAS, let library,
+            openBLAS(library, transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+                     a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        {
+            return
+        }
+        NativeGEMM.sgemm(
+            m: m, n: n, k: k, alpha: alpha,
+            a: a, rowStrideA: transA ? 1 : lda, colStrideA: transA ? lda : 1,
+            b: b, rowStrideB: transB ? 1 : ldb, colStrideB: transB ? ldb : 1,
+            beta: beta, c: c, ldc: ldc, threads: threads)
+    }
+
+    /// General strided form: element (i, p) of op(A) is `a[i * rowStrideA + p * colStrideA]`.
+    /// Uses OpenBLAS when one of the strides of each operand is 1, otherwise the native kernel
+    /// (which packs from any strides), so callers never copy views just to multiply them.
+    public static func sgemm(
+        m: Int, n: Int, k: Int, alpha: Float,
+        a: UnsafePointer<Float>, rowStrideA: Int, colStrideA: Int,
+        b: UnsafePointer<Float>, rowStrideB: Int, colStrideB: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        if let (transA, lda) = blasLayout(rows: m, cols: k, rowStride: rowStrideA, colStride: colStrideA),
+            let (transB, ldb) = blasLayout(rows: k, cols: n, rowStride: rowStrideB, colStride: colStrideB)
+        {
+            sgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                  b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            return
+        }
+        guard m > 0, n > 0 else { return }
+        if k == 0 || alpha == 0 {
+            NativeGEMM.scale(c, m: m, n: n, ldc: ldc, beta: beta)
+            return
+        }
+        NativeGEMM.sgemm(
+            m: m, n: n, k: k, alpha: alpha, a: a, rowStrideA: rowStrideA, colStrideA: colStrideA,
+            b: b, rowStrideB: rowStrideB, colStrideB: colStrideB, beta: beta, c: c, ldc: ldc,
+            threads: threadCount)
+    }
+
+    /// Maps a strided rows×cols matrix to BLAS's (transposed, leading dimension), if it has one.
+    /// Size-1 dimensions have arbitrary strides in views; they are normalized here.
+    static func blasLayout(rows: Int, cols: Int, rowStride: Int, colStride: Int) -> (Bool, Int)? {
+        if (colStride == 1 || cols <= 1) && (rowStride >= max(1, cols) || rows <= 1) {
+            return (false, rows <= 1 ? max(1, cols) : rowStride)
+        }
+        if (rowStride == 1 || rows <= 1) && (colStride >= max(1, rows) || cols <= 1) {
+            return (true, cols <= 1 ? max(1, rows) : colStride)
+        }
+        return nil
+    }
+
+    // MARK: OpenBLAS
+
+    /// Calls OpenBLAS; returns false when the arguments fall outside what cblas accepts (then the
+    /// native kernel runs instead of OpenBLAS printing an error and returning without a result).
+    private static func openBLAS(
+        _ library: OpenBLASLibrary, transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
+        alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) -> Bool {
+        let limit = Int(Int32.max)
+        guard m <= limit, n <= limit, k <= limit, lda <= limit, ldb <= limit, ldc <= limit else { return false }
+        // cblas rejects leading dimensions smaller than the row length even when only one row exists.
+        let lda = (transA ? k : m) == 1 ? max(lda, transA ? m : k) : lda
+        let ldb = (transB ? n : k) == 1 ? max(ldb, transB ? k : n) : ldb
+        let ldc = m == 1 ? max(ldc, n) : ldc
+        guard lda >= max(1, transA ? m : k), ldb >= max(1, transB ? k : n), ldc >= max(1, n) else { return false }
+
+        // A single row or column is a matrix-vector product: OpenBLAS 0.3.21's sgemm does not
+        // forward those to its (much faster, bandwidth-bound) gemv kernels, so we do.
+        if let sgemv = library.sgemv, m == 1 || n == 1 {
+            if m == 1 {
+                // c[0, :] = alpha · op(B)ᵀ · a-row + beta · c
+                let incx = Int32(transA ? lda : 1)
+                if transB {
+                    sgemv(CblasRowMajor, CblasNoTrans, Int32(n), Int32(k), alpha, b, Int32(ldb), a, incx, beta, c, 1)
+                } else {
+                    sgemv(CblasRowMajor, CblasTrans, Int32(k), Int32(n), alpha, b, Int32(ldb), a, incx, beta, c, 1)
+                }
+            } else {
+                // c[:, 0] = alpha · op(A) · b-column + beta · c
+                let incx = Int32(transB ? 1 : ldb)
+                if transA {
+                    sgemv(CblasRowMajor, CblasTrans, Int32(k), Int32(m), alpha, a, Int32(lda), b, incx, beta, c, Int32(ldc))
+                } else {
+                    sgemv(CblasRowMajor, CblasNoTrans, Int32(m), Int32(k), alpha, a, Int32(lda), b, incx, beta, c, Int32(ldc))
+                }
+            }
+            return true
+        }
+        library.sgemm(
+            CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        return true
+    }
+
+    // MARK: State
+
+    private struct State {
+        var backend: Backend
+        var threads: Int
+    }
+
+    private static let loaded: (library: OpenBLASLibrary?, failures: [String]) = {
+        let result = OpenBLASLibrary.load()
+        if result.library == nil {
+            let note = "swiftformers: OpenBLAS could not be loaded (\(result.failures.first ?? "no candidate")); "
+                + "using the built-in GEMM kernel, which is slower. Install libopenblas0 (Scripts/bootstrap).\n"
+            FileHandle.standardError.write(Data(note.utf8))
+        }
+        return result
+    }()
+
+    static var library: OpenBLASLibrary? { loaded.library }
+
+    private static let state: LockedState<State> = {
+        let threads = max(1, CPUFeatures.current.logicalCores)
+        let forcedNative = ProcessInfo.processInfo.environment["SFS_GEMM"]?.lowercased() == "native"
+        let loadedLibrary = loaded.library
+        loadedLibrary?.setThreadCount(threads)
+        let backend: Backend = loadedLibrary != nil && !forcedNative ? .openBLAS : .native
+        return LockedState(State(backend: backend, threads: threads))
+    }()
+}
+
+/// A value behind a lock (Synchronization.Mutex needs macOS 15; the package supports 14).
+final class LockedState<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+    init(_ value: Value) { self.value = value }
+    func withLock<R>(_ body: (inout Value) -> R) -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&value)
+    }
+}

@@ -1,0 +1,116 @@
+// scaled_dot_product_attention, blockwise: one block of query rows at a time against all keys, so
+// at most (block rows × key length) scores per thread exist at once, never the full L×S matrix per head.
+
+extension Tensor {
+    /// Rows of queries per score block (64 rows × 1024 keys = 256 KiB of scores).
+    static let attentionBlockRows = 64
+
+    /// `torch.nn.functional.scaled_dot_product_attention(query, key, value, attn_mask, is_causal=, scale=)`
+    /// (inference: no dropout). query [..., L, E], key [..., S, E], value [..., S, Ev] with broadcastable
+    /// batch dimensions. A bool mask keeps positions where it is true; a float mask is added to the
+    /// scores. `isCausal` keeps key j for query i when j ≤ i (top-left aligned, as PyTorch). Rows
+    /// with every key masked produce zeros, as PyTorch's CPU kernel does.
+    public static func scaledDotProductAttention(
+        query: Tensor, key: Tensor, value: Tensor, attnMask: Tensor? = nil, isCausal: Bool = false, scale: Float? = nil
+    ) throws -> Tensor {
+        let op = "scaled_dot_product_attention"
+        guard query.rank >= 2, key.rank >= 2, value.rank >= 2 else {
+            throw TensorError.shapeMismatch(
+                op: op, detail: "query \(shapeString(query.shape)), key \(shapeString(key.shape)), value \(shapeString(value.shape)) need at least 2 dimensions")
+        }
+        let l = query.shape[query.rank - 2], e = query.shape[query.rank - 1]
+        let s = key.shape[key.rank - 2], ev = value.shape[value.rank - 1]
+        guard key.shape[key.rank - 1] == e, value.shape[value.rank - 2] == s else {
+            throw TensorError.shapeMismatch(
+                op: op, detail: "query \(shapeString(query.shape)), key \(shapeString(key.shape)), value \(shapeString(value.shape)) — expected key [..., S, \(e)] and value [..., S, Ev] with the same S")
+        }
+        if attnMask != nil && isCausal {
+            throw TensorError.invalidArgument(op: op, detail: "explicit attn_mask should not be set when is_causal=True")
+        }
+        var batch = try broadcastShape(Array(query.shape.dropLast(2)), Array(key.shape.dropLast(2)), op: op)
+        batch = try broadcastShape(batch, Array(value.shape.dropLast(2)), op: op)
+        let q = try query.floatOperand(op).broadcast(to: batch + [l, e])
+        let k = try key.floatOperand(op).broadcast(to: batch + [s, e])
+        let v = try value.floatOperand(op).broadcast(to: batch + [s, ev])
+        var mask: Tensor? = nil
+        if let attnMask {
+            let target = batch + [l, s]
+            guard (try? broadcastShape(attnMask.shape, target)) == target else {
+                throw TensorError.shapeMismatch(
+                    op: op, detail: "attn_mask \(shapeString(attnMask.shape)) does not broadcast to the scores' shape \(shapeString(target))")
+            }
+            mask = attnMask.dtype == .bool ? try attnMask.broadcast(to: target) : try attnMask.floatOperand(op).broadcast(to: target)
+        }
+        let result = Tensor.uninitializedFloats(batch + [l, ev])
+        let count = batch.reduce(1, *)
+        guard count > 0, l > 0, ev > 0 else { return result }
+        let scoreScale = scale ?? 1 / Float(Double(e).squareRoot())
+
+        let r = batch.count
+        let offsetsQ = batchOffsets(q, batchRank: r), offsetsK = batchOffsets(k, batchRank: r)
+        let offsetsV = batchOffsets(v, batchRank: r)
+        let offsetsMask = mask.map { batchOffsets($0, batchRank: r) }
+        let maskRowStride = mask?.strides[r] ?? 0, maskColStride = mask?.strides[r + 1] ?? 0
+        let maskIsBool = mask?.dtype == .bool
+        let maskBytes = mask.map { UnsafeRawPointer($0.storage.bytes) }
+        let maskOffset = mask?.offset ?? 0
+        let (qp, kp, vp, out) = (q.floatPointer, k.floatPointer, v.floatPointer, result.mutableFloatPointer)
+        let (qRow, qCol) = (q.strides[r], q.strides[r + 1])
+        let (kRow, kCol) = (k.strides[r], k.strides[r + 1])
+        let (vRow, vCol) = (v.strides[r], v.strides[r + 1])
+        let blockRows = attentionBlockRows
+        let blocksPerHead = (l + blockRows - 1) / blockRows
+        let tasks = count * blocksPerHead
+        let threads = min(GEMM.threadCount, tasks)
+
+        let work = { (worker: Int) in
+            let scores = UnsafeMutablePointer<Float>.allocate(capacity: blockRows * max(s, 1))
+            defer { scores.deallocate() }
+            for task in stride(from: worker, to: tasks, by: threads) {
+                let head = task / blocksPerHead, row0 = (task % blocksPerHead) * blockRows
+                let rows = min(blockRows, l - row0)
+                let output = out + (head * l + row0) * ev
+                guard s > 0 else {
+                    output.update(repeating: 0, count: rows * ev)
+                    continue
+                }
+                // With the causal mask, keys past the block's last query are masked for every row: skip them.
+                let keys = isCausal ? min(s, row0 + rows) : s
+                // scores = scale · Q[rows] · Kᵀ
+                GEMM.sgemm(m: rows, n: keys, k: e, alpha: scoreScale,
+                           a: qp + offsetsQ[head] + row0 * qRow, rowStrideA: qRow, colStrideA: qCol,
+                           b: kp + offsetsK[head], rowStrideB: kCol, colStrideB: kRow,
+                           beta: 0, c: scores, ldc: keys)
+                for i in 0..<rows {
+                    let row = scores + i * keys
+                    let queryIndex = row0 + i
+                    if isCausal, queryIndex + 1 < keys {
+                        (row + queryIndex + 1).update(repeating: -.infinity, count: keys - queryIndex - 1)
+                    }
+                    if let maskBytes, let offsetsMask {
+                        let base = maskOffset + offsetsMask[head] + queryIndex * maskRowStride
+                        if maskIsBool {
+                            let flags = maskBytes.assumingMemoryBound(to: Bool.self)
+                            for j in 0..<keys where !flags[base + j * maskColStride] { row[j] = -.infinity }
+                        } else {
+                            let adds = maskBytes.assumingMemoryBound(to: Float.self)
+                            for j in 0..<keys { row[j] += adds[base + j * maskColStride] }
+                        }
+                    }
+                    NNMath.softmaxRow(row, count: keys)
+                }
+                // output[rows] = P · V
+                GEMM.sgemm(m: rows, n: ev, k: keys, alpha: 1,
+                           a: scores, rowStrideA: keys, colStrideA: 1,
+                           b: vp + offsetsV[head], rowStrideB: vRow, colStrideB: vCol,
+                           beta: 0, c: output, ldc: ev)
+            }
+        }
+        if threads > 1 {
+            GEMM.withSingleThreadedMultiplies { NNParallel.forEach(threads, work) }
+        } else {
+            work(0)
+        }
+        return result
+    }
+}

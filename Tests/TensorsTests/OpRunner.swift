@@ -104,7 +104,7 @@ enum OpRunner {
 
         // Unary.
         case "neg": return [try -a]
-        case "abs": return [a.abs()]
+        case "abs": return [a.absolute()]
         case "exp": return [a.exp()]
         case "log": return [a.log()]
         case "sqrt": return [a.sqrt()]

@@ -47,7 +47,9 @@ extension Tensor {
         return Tensor.mapElements(to(.int64), as: Int64.self, output: .int64) { 0 &- $0 }.to(dtype)
     }
 
-    public func abs() -> Tensor {
+    /// `torch.abs`. Named `absolute()`, not `abs()`: a member named `abs` would shadow `Swift.abs` inside every
+    /// `extension Tensor` of the module (as `max`/`min` would — see docs/TENSOR-OPS.md).
+    public func absolute() -> Tensor {
         if dtype.isFloatingPoint { return floatUnary(AbsKernel.self) }
         if dtype == .bool || dtype == .uint8 { return contiguous() }
         return Tensor.mapElements(to(.int64), as: Int64.self, output: .int64) { $0 < 0 ? 0 &- $0 : $0 }.to(dtype)

@@ -20,7 +20,7 @@ public enum GGMLDequantize {
         switch type {
         case .f32: UnsafeMutableRawPointer(destination).copyMemory(from: source, byteCount: 4 * count)
         case .f16:
-            for i in 0..<count { destination[i] = Float(float16Bits: source.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) }
+            for i in 0..<count { destination[i] = half(source, 2 * i) }
         case .bf16:
             for i in 0..<count { destination[i] = Float(bfloat16Bits: source.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) }
         case .q4_0: for b in 0..<blocks { q4_0(source + b * size, destination + b * 32) }
@@ -37,11 +37,9 @@ public enum GGMLDequantize {
         }
     }
 
-    /// A little-endian float16 field at `offset` bytes, as float32 (exact).
+    /// A little-endian float16 field at `offset` bytes, as float32 (exact; see `QuantizedKernels.half`).
     @inline(__always)
-    static func half(_ p: UnsafeRawPointer, _ offset: Int) -> Float {
-        Float(float16Bits: UInt16(littleEndian: p.loadUnaligned(fromByteOffset: offset, as: UInt16.self)))
-    }
+    static func half(_ p: UnsafeRawPointer, _ offset: Int) -> Float { QuantizedKernels.half(p, offset) }
 
     // MARK: 32-value blocks
 

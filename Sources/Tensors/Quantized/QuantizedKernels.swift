@@ -1,74 +1,155 @@
 /// Row kernels of `QuantizedMatrix`: each computes `output[t, r] = Σ_k W[r, k] · x[t, k]` for a range of weight rows
 /// `r` and every token `t`, reading the weight blocks directly.
 ///
-/// Q4_0, Q4_1 and Q8_0 follow llama.cpp's CPU path: the activations are quantized to 8-bit blocks once per call
-/// (`Q8Activations`), each weight block is unpacked to 32 sixteen-bit lanes once per row and multiplied with every
-/// token's 8-bit block in integer arithmetic; the eight 32-bit partial sums are scaled by `d_w · d_x` into a float
-/// accumulator, and the row is reduced horizontally only at the end. Q4_1 adds its minimum as `m_w · (d_x · Σq_x)`.
-/// Other formats dequantize one row at a time into a small float buffer and take float dot products.
+/// Q4_0, Q4_1 and Q8_0 follow llama.cpp's CPU path: activations are quantized to 8-bit blocks once per call
+/// (`Q8Activations`); each weight block is unpacked once per row into sixteen-bit lanes and multiplied with every
+/// token's block in integer arithmetic; the partial sums are scaled by `d_w · d_x` into a float accumulator, and the
+/// row is reduced horizontally only at the end. Q4_1 adds its minimum as `m_w · (d_x · Σq_x)`.
+///
+/// Only same-type SIMD operations appear (masks, shifts, wrapping multiply-adds, bit casts): the standard library's
+/// element-type conversions between SIMD vectors are generic loops that run ~30× slower. Bytes are widened to
+/// sixteen bits by reinterpreting pairs as one lane and splitting even (`& 0xFF`, or `<< 8 >> 8` when signed) from odd
+/// (`>> 8`) values, and the final 32-bit sums become floats exactly through the 2²³ magic-number trick.
 enum QuantizedKernels {
-    /// Integer dot of one unpacked weight block with one 8-bit activation block, as eight 32-bit partial sums
-    /// (lane pairs are added in 32 bits, the multiply-add pattern x86's `pmaddwd` implements).
-    @inline(__always)
-    static func blockDot(_ w: SIMD32<Int16>, _ x: UnsafePointer<Int8>) -> SIMD8<Int32> {
-        let xv = SIMD32<Int16>(truncatingIfNeeded: UnsafeRawPointer(x).loadUnaligned(as: SIMD32<Int8>.self))
-        let p = w &* xv
-        let pairs = SIMD16<Int32>(truncatingIfNeeded: p.evenHalf) &+ SIMD16<Int32>(truncatingIfNeeded: p.oddHalf)
-        return pairs.lowHalf &+ pairs.highHalf
+    /// One weight block widened to sixteen-bit lanes: values 0..<16 at even/odd positions, then 16..<32.
+    struct Lanes {
+        var lowEven: SIMD8<Int16>, lowOdd: SIMD8<Int16>, highEven: SIMD8<Int16>, highOdd: SIMD8<Int16>
     }
 
-    @inline(__always)
-    static func float(_ v: SIMD8<Int32>) -> SIMD8<Float> {
-        SIMD8<Float>(Float(v[0]), Float(v[1]), Float(v[2]), Float(v[3]), Float(v[4]), Float(v[5]), Float(v[6]), Float(v[7]))
+    /// The block formats with integer kernels, as static descriptions the generic kernel is specialized on.
+    protocol Format {
+        static var blockBytes: Int { get }
+        static var hasMinimum: Bool { get }
+        /// Whether one product can reach 128 · 127, so pairs must be widened to 32 bits before summing four.
+        static var wideProducts: Bool { get }
+        static func unpack(_ block: UnsafeRawPointer) -> (lanes: Lanes, d: Float, m: Float)
     }
 
-    /// 16 bytes of nibbles → 32 lanes: value i < 16 is the low nibble of byte i, value i ≥ 16 the high nibble.
+    enum Q4_0: Format {
+        static var blockBytes: Int { 18 }
+        static var hasMinimum: Bool { false }
+        static var wideProducts: Bool { false }
+        @inline(__always) static func unpack(_ block: UnsafeRawPointer) -> (lanes: Lanes, d: Float, m: Float) {
+            (nibbles(block + 2, minus: 8), half(block, 0), 0)
+        }
+    }
+
+    enum Q4_1: Format {
+        static var blockBytes: Int { 20 }
+        static var hasMinimum: Bool { true }
+        static var wideProducts: Bool { false }
+        @inline(__always) static func unpack(_ block: UnsafeRawPointer) -> (lanes: Lanes, d: Float, m: Float) {
+            (nibbles(block + 4, minus: 0), half(block, 0), half(block, 2))
+        }
+    }
+
+    enum Q8_0: Format {
+        static var blockBytes: Int { 34 }
+        static var hasMinimum: Bool { false }
+        static var wideProducts: Bool { true }
+        @inline(__always) static func unpack(_ block: UnsafeRawPointer) -> (lanes: Lanes, d: Float, m: Float) {
+            let low = block.loadUnaligned(fromByteOffset: 2, as: SIMD8<Int16>.self)
+            let high = block.loadUnaligned(fromByteOffset: 18, as: SIMD8<Int16>.self)
+            return (Lanes(lowEven: (low &<< 8) &>> 8, lowOdd: low &>> 8, highEven: (high &<< 8) &>> 8, highOdd: high &>> 8),
+                    half(block, 0), 0)
+        }
+    }
+
+    // MARK: Lane helpers
+
+    /// 16 bytes of nibbles: value i < 16 is the low nibble of byte i, value i ≥ 16 the high nibble of byte i − 16.
     @inline(__always)
-    static func unpackNibbles(_ p: UnsafeRawPointer, minus offset: Int16) -> SIMD32<Int16> {
+    static func nibbles(_ p: UnsafeRawPointer, minus offset: Int16) -> Lanes {
         let bytes = p.loadUnaligned(as: SIMD16<UInt8>.self)
-        let low = SIMD16<Int16>(truncatingIfNeeded: bytes & 0x0F) &- offset
-        let high = SIMD16<Int16>(truncatingIfNeeded: bytes &>> 4) &- offset
-        return SIMD32<Int16>(lowHalf: low, highHalf: high)
+        let low = unsafeBitCast(bytes & 0x0F, to: SIMD8<Int16>.self)
+        let high = unsafeBitCast(bytes &>> 4, to: SIMD8<Int16>.self)
+        return Lanes(lowEven: (low & 0xFF) &- offset, lowOdd: (low &>> 8) &- offset,
+                     highEven: (high & 0xFF) &- offset, highOdd: (high &>> 8) &- offset)
     }
 
-    /// Q4_0, Q4_1 and Q8_0 weights against 8-bit activations.
+    /// float16 → float32 without a library call (x86 has no half conversion below F16C): exact for every input.
+    /// The 15 low bits shifted into float position are a float 2¹¹² times too small (subnormals included), so one
+    /// exact multiply rescales them; infinities and NaNs (exponent 31) are rebuilt directly.
+    @inline(__always)
+    static func half(_ p: UnsafeRawPointer, _ offset: Int) -> Float {
+        let h = UInt32(UInt16(littleEndian: p.loadUnaligned(fromByteOffset: offset, as: UInt16.self)))
+        let magnitude = (h & 0x7C00) == 0x7C00
+            ? Float(bitPattern: 0x7F80_0000 | (h & 0x3FF) << 13)
+            : Float(bitPattern: (h & 0x7FFF) << 13) * 0x1p112
+        return (h & 0x8000) != 0 ? -magnitude : magnitude
+    }
+
+    /// Four exact 32-bit partial sums of `w · x` over one block, as floats.
+    @inline(__always)
+    static func blockDot<F: Format>(_: F.Type, _ w: Lanes, _ x: UnsafePointer<Int16>) -> SIMD4<Float> {
+        let raw = UnsafeRawPointer(x)
+        let xle = raw.loadUnaligned(as: SIMD8<Int16>.self), xlo = raw.loadUnaligned(fromByteOffset: 16, as: SIMD8<Int16>.self)
+        let xhe = raw.loadUnaligned(fromByteOffset: 32, as: SIMD8<Int16>.self), xho = raw.loadUnaligned(fromByteOffset: 48, as: SIMD8<Int16>.self)
+        let sums: SIMD4<Int32>
+        if F.wideProducts {
+            sums = widenedPairs(w.lowEven &* xle &+ w.lowOdd &* xlo) &+ widenedPairs(w.highEven &* xhe &+ w.highOdd &* xho)
+        } else {
+            sums = widenedPairs(w.lowEven &* xle &+ w.lowOdd &* xlo &+ w.highEven &* xhe &+ w.highOdd &* xho)
+        }
+        // |sums| < 2²², so adding 1.5 · 2²³ as bits and subtracting it as a float converts exactly.
+        return unsafeBitCast(sums &+ 0x4B40_0000, to: SIMD4<Float>.self) - 12_582_912
+    }
+
+    /// Eight sixteen-bit lanes summed in pairs into four 32-bit lanes.
+    @inline(__always)
+    static func widenedPairs(_ v: SIMD8<Int16>) -> SIMD4<Int32> {
+        let pairs = unsafeBitCast(v, to: SIMD4<Int32>.self)
+        return ((pairs &<< 16) &>> 16) &+ (pairs &>> 16)
+    }
+
+    // MARK: Kernels
+
     static func integerRows(_ type: GGMLType, weights: UnsafeRawPointer, rowBytes: Int, rows: Range<Int>,
                             activations a: Q8Activations, output: UnsafeMutablePointer<Float>, outputStride: Int) {
+        switch type {
+        case .q4_0: integerRows(Q4_0.self, weights, rowBytes, rows, a, output, outputStride)
+        case .q4_1: integerRows(Q4_1.self, weights, rowBytes, rows, a, output, outputStride)
+        default: integerRows(Q8_0.self, weights, rowBytes, rows, a, output, outputStride)
+        }
+    }
+
+    static func integerRows<F: Format>(_ format: F.Type, _ weights: UnsafeRawPointer, _ rowBytes: Int, _ rows: Range<Int>,
+                                       _ a: Q8Activations, _ output: UnsafeMutablePointer<Float>, _ outputStride: Int) {
         let blocks = a.blocksPerRow, tokens = a.tokens
-        let accumulators = UnsafeMutablePointer<SIMD8<Float>>.allocate(capacity: tokens)
-        let minimumTerms = UnsafeMutablePointer<Float>.allocate(capacity: tokens)
-        defer { accumulators.deallocate(); minimumTerms.deallocate() }
+        if tokens == 1 {
+            // Decode: accumulators stay in registers.
+            for r in rows {
+                var block = weights + r * rowBytes
+                var acc = SIMD4<Float>.zero, minimum: Float = 0
+                for b in 0..<blocks {
+                    let (w, d, m) = F.unpack(block)
+                    acc += blockDot(F.self, w, a.lanes + 32 * b) * (d * a.scales[b])
+                    if F.hasMinimum { minimum += m * a.sums[b] }
+                    block += F.blockBytes
+                }
+                output[r] = acc.sum() + minimum
+            }
+            return
+        }
+        // Prompt: each weight block is unpacked once and used for every token.
+        let accumulators = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: tokens)
+        let minimums = UnsafeMutablePointer<Float>.allocate(capacity: tokens)
+        defer { accumulators.deallocate(); minimums.deallocate() }
         for r in rows {
             accumulators.initialize(repeating: .zero, count: tokens)
-            minimumTerms.initialize(repeating: 0, count: tokens)
-            let row = weights + r * rowBytes
+            minimums.initialize(repeating: 0, count: tokens)
+            var block = weights + r * rowBytes
             for b in 0..<blocks {
-                let w: SIMD32<Int16>
-                let d: Float
-                var m: Float = 0
-                switch type {
-                case .q4_0:
-                    let block = row + 18 * b
-                    d = GGMLDequantize.half(block, 0)
-                    w = unpackNibbles(block + 2, minus: 8)
-                case .q4_1:
-                    let block = row + 20 * b
-                    d = GGMLDequantize.half(block, 0)
-                    m = GGMLDequantize.half(block, 2)
-                    w = unpackNibbles(block + 4, minus: 0)
-                default:  // .q8_0
-                    let block = row + 34 * b
-                    d = GGMLDequantize.half(block, 0)
-                    w = SIMD32<Int16>(truncatingIfNeeded: block.loadUnaligned(fromByteOffset: 2, as: SIMD32<Int8>.self))
-                }
+                let (w, d, m) = F.unpack(block)
+                var xb = b
                 for t in 0..<tokens {
-                    let xb = t * blocks + b
-                    let dot = blockDot(w, a.values + 32 * xb)
-                    accumulators[t] += float(dot) * (d * a.scales[xb])
-                    if type == .q4_1 { minimumTerms[t] += m * a.sums[xb] }
+                    accumulators[t] += blockDot(F.self, w, a.lanes + 32 * xb) * (d * a.scales[xb])
+                    if F.hasMinimum { minimums[t] += m * a.sums[xb] }
+                    xb += blocks
                 }
+                block += F.blockBytes
             }
-            for t in 0..<tokens { output[t * outputStride + r] = accumulators[t].sum() + minimumTerms[t] }
+            for t in 0..<tokens { output[t * outputStride + r] = accumulators[t].sum() + minimums[t] }
         }
     }
 

@@ -116,40 +116,44 @@ enum QuantizedKernels {
     static func integerRows<F: Format>(_ format: F.Type, _ weights: UnsafeRawPointer, _ rowBytes: Int, _ rows: Range<Int>,
                                        _ a: Q8Activations, _ output: UnsafeMutablePointer<Float>, _ outputStride: Int) {
         let blocks = a.blocksPerRow, tokens = a.tokens
-        if tokens == 1 {
-            // Decode: accumulators stay in registers.
-            for r in rows {
-                var block = weights + r * rowBytes
-                var acc = SIMD4<Float>.zero, minimum: Float = 0
+        for r in rows {
+            let row = weights + r * rowBytes
+            var t = 0
+            // Prompt: four tokens at a time share each unpacked weight block, accumulators stay in registers.
+            while t + 4 <= tokens {
+                var acc0 = SIMD4<Float>.zero, acc1 = SIMD4<Float>.zero, acc2 = SIMD4<Float>.zero, acc3 = SIMD4<Float>.zero
+                var minimums = SIMD4<Float>.zero
+                var block = row
                 for b in 0..<blocks {
                     let (w, d, m) = F.unpack(block)
-                    acc += blockDot(F.self, w, a.lanes + 32 * b) * (d * a.scales[b])
-                    if F.hasMinimum { minimum += m * a.sums[b] }
+                    let x0 = t * blocks + b, x1 = x0 + blocks, x2 = x1 + blocks, x3 = x2 + blocks
+                    acc0 += blockDot(F.self, w, a.lanes + 32 * x0) * (d * a.scales[x0])
+                    acc1 += blockDot(F.self, w, a.lanes + 32 * x1) * (d * a.scales[x1])
+                    acc2 += blockDot(F.self, w, a.lanes + 32 * x2) * (d * a.scales[x2])
+                    acc3 += blockDot(F.self, w, a.lanes + 32 * x3) * (d * a.scales[x3])
+                    if F.hasMinimum { minimums += m * SIMD4(a.sums[x0], a.sums[x1], a.sums[x2], a.sums[x3]) }
                     block += F.blockBytes
                 }
-                output[r] = acc.sum() + minimum
+                output[t * outputStride + r] = acc0.sum() + minimums[0]
+                output[(t + 1) * outputStride + r] = acc1.sum() + minimums[1]
+                output[(t + 2) * outputStride + r] = acc2.sum() + minimums[2]
+                output[(t + 3) * outputStride + r] = acc3.sum() + minimums[3]
+                t += 4
             }
-            return
-        }
-        // Prompt: each weight block is unpacked once and used for every token.
-        let accumulators = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: tokens)
-        let minimums = UnsafeMutablePointer<Float>.allocate(capacity: tokens)
-        defer { accumulators.deallocate(); minimums.deallocate() }
-        for r in rows {
-            accumulators.initialize(repeating: .zero, count: tokens)
-            minimums.initialize(repeating: 0, count: tokens)
-            var block = weights + r * rowBytes
-            for b in 0..<blocks {
-                let (w, d, m) = F.unpack(block)
-                var xb = b
-                for t in 0..<tokens {
-                    accumulators[t] += blockDot(F.self, w, a.lanes + 32 * xb) * (d * a.scales[xb])
-                    if F.hasMinimum { minimums[t] += m * a.sums[xb] }
-                    xb += blocks
+            // Decode (and the last tokens of a prompt): one token at a time.
+            while t < tokens {
+                var acc = SIMD4<Float>.zero, minimum: Float = 0
+                var block = row
+                for b in 0..<blocks {
+                    let (w, d, m) = F.unpack(block)
+                    let x = t * blocks + b
+                    acc += blockDot(F.self, w, a.lanes + 32 * x) * (d * a.scales[x])
+                    if F.hasMinimum { minimum += m * a.sums[x] }
+                    block += F.blockBytes
                 }
-                block += F.blockBytes
+                output[t * outputStride + r] = acc.sum() + minimum
+                t += 1
             }
-            for t in 0..<tokens { output[t * outputStride + r] = accumulators[t].sum() + minimums[t] }
         }
     }
 

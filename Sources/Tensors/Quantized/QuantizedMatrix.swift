@@ -42,11 +42,15 @@ public struct QuantizedMatrix: Sendable {
     /// Whether `matmul` takes the integer-block path (activations rounded to 8 bits) rather than float dot products.
     public var usesIntegerKernel: Bool { type == .q4_0 || type == .q4_1 || type == .q8_0 }
 
-    /// Threads used for the row split (at most the active processors; 1 for small problems, where a dispatch costs more
-    /// than it saves).
+    /// Threads for the row split: `SWIFTFORMERS_THREADS` if set (like llama.cpp's `-t`), else the active processors;
+    /// 1 for small problems, where a dispatch costs more than it saves.
+    static let configuredThreads: Int = {
+        if let text = ProcessInfo.processInfo.environment["SWIFTFORMERS_THREADS"], let n = Int(text), n > 0 { return n }
+        return ProcessInfo.processInfo.activeProcessorCount
+    }()
+
     static func threadCount(rows: Int, work: Int) -> Int {
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        return work < 32_768 ? 1 : max(1, min(cores, rows / 16))
+        work < 32_768 ? 1 : max(1, min(configuredThreads, rows / 16))
     }
 
     /// `x · Wᵀ` for `x` of shape `[..., columns]`, giving `[..., rows]` in float32.

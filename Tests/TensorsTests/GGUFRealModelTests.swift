@@ -86,5 +86,12 @@ import Testing
             #expect(matrix.type == .q4_1)
             try GGUFQuantizedMatmulTests().check(matrix, try GGUFQuantizedMatmulTests.randomInput(tokens: 2, columns: matrix.columns, seed: 5))
         }
+        // The tied LM head is Q8_0 [49152, 576]; its first 96 rows (the double-precision check is slow in debug).
+        let head = try file.info(named: "token_embd.weight")
+        #expect(head.type == .q8_0 && head.shape == [49152, 576])
+        let rowBytes = 576 / 32 * 34
+        let bytes = Array(try file.rawBytes(of: head).prefix(96 * rowBytes))
+        let matrix = try QuantizedMatrix(type: .q8_0, rows: 96, columns: 576, blocks: Tensor(bytes, shape: [bytes.count]))
+        try GGUFQuantizedMatmulTests().check(matrix, try GGUFQuantizedMatmulTests.randomInput(tokens: 5, columns: 576, seed: 8))
     }
 }

@@ -163,9 +163,14 @@ public struct Tokenizer: Sendable {
         if let postProcessor {
             result = try postProcessor.process(first, pair: pair, addSpecialTokens: addSpecialTokens)
         } else {
-            var encodings = [first] + (pair.map { [$0] } ?? [])
-            for i in encodings.indices { encodings[i].prepareForPostProcessing(sequenceId: i) }
-            result = Encoding.merged(encodings)
+            // Reference `default_process`: a single encoding is left as is; a pair is numbered and merged.
+            if var second = pair {
+                first.setSequenceId(0)
+                second.setSequenceId(1)
+                result = Encoding.merged([first, second])
+            } else {
+                result = first
+            }
         }
         if let padding {
             var one = [result]

@@ -23,6 +23,8 @@ public struct Encoding: Sendable, Equatable {
 
     /// For each token, the index of the input sequence it belongs to (`nil` for added special tokens).
     public var sequenceIds: [Int?] {
+        // As the reference: no recorded ranges means the whole encoding is sequence 0.
+        if sequenceRanges.isEmpty { return Array(repeating: 0, count: ids.count) }
         var result = [Int?](repeating: nil, count: ids.count)
         for (sequence, range) in sequenceRanges {
             for i in range where i < result.count { result[i] = sequence }

@@ -62,9 +62,9 @@ struct LiteralMatcher: Sendable {
 
 struct AddedVocabulary: Sendable {
     let tokens: [AddedToken]
-    let contentToId: [String: Int]
+    let contentToId: [TokenKey: Int]
     let idToContent: [Int: String]
-    let specialContents: Set<String>
+    let specialContents: Set<TokenKey>
     let rawMatcher: LiteralMatcher
     let normalizedMatcher: LiteralMatcher
     /// When true, special tokens in the text are tokenized as plain text (reference `encode_special_tokens`).
@@ -72,12 +72,12 @@ struct AddedVocabulary: Sendable {
 
     init(tokens: [AddedToken], normalizer: (any Normalizer)?) throws(TokenizerError) {
         self.tokens = tokens
-        var contentToId: [String: Int] = [:]
+        var contentToId: [TokenKey: Int] = [:]
         var idToContent: [Int: String] = [:]
         var raw: [([Unicode.Scalar], Int)] = []
         var normalized: [([Unicode.Scalar], Int)] = []
         for (index, token) in tokens.enumerated() {
-            contentToId[token.content] = token.id
+            contentToId[TokenKey(token.content)] = token.id
             idToContent[token.id] = token.content
             let scalars = Array(token.content.unicodeScalars)
             if token.normalized {
@@ -90,12 +90,12 @@ struct AddedVocabulary: Sendable {
         }
         self.contentToId = contentToId
         self.idToContent = idToContent
-        self.specialContents = Set(tokens.filter(\.special).map(\.content))
+        self.specialContents = Set(tokens.filter(\.special).map { TokenKey($0.content) })
         self.rawMatcher = LiteralMatcher(raw)
         self.normalizedMatcher = LiteralMatcher(normalized)
     }
 
-    func isSpecial(_ content: String) -> Bool { specialContents.contains(content) }
+    func isSpecial(_ content: String) -> Bool { specialContents.contains(TokenKey(content)) }
 
     /// Cuts `piece` around the added tokens `matcher` finds (reference `find_matches` + `split_with_indices`).
     private func splitAround(_ piece: NormalizedString, matcher: LiteralMatcher) -> [Split] {

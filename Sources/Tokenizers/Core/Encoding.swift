@@ -23,10 +23,12 @@ public struct Encoding: Sendable, Equatable {
 
     /// For each token, the index of the input sequence it belongs to (`nil` for added special tokens).
     public var sequenceIds: [Int?] {
-        // As the reference: no recorded ranges means the whole encoding is sequence 0.
-        if sequenceRanges.isEmpty { return Array(repeating: 0, count: ids.count) }
+        // Exactly the reference's `get_sequence_ids`: sequences 0..<n, where n is the number of recorded
+        // ranges (at least 1), and a missing range means the whole encoding.
         var result = [Int?](repeating: nil, count: ids.count)
-        for (sequence, range) in sequenceRanges {
+        let n = max(sequenceRanges.count, 1)
+        for sequence in 0..<n {
+            let range = sequenceRanges[sequence] ?? 0..<ids.count
             for i in range where i < result.count { result[i] = sequence }
         }
         return result

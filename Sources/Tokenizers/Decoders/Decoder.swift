@@ -43,7 +43,12 @@ struct WordPieceDecoder: TokenDecoder {
         tokens.enumerated().map { i, token in
             var t = token
             if i != 0 {
-                if t.hasPrefix(prefix) { t = String(t.dropFirst(prefix.count)) } else { t = " " + t }
+                // Scalar-wise: "##" followed by a combining mark or emoji modifier is one Character.
+                if t.unicodeScalars.starts(with: prefix.unicodeScalars) {
+                    t = String(t.unicodeScalars.dropFirst(prefix.unicodeScalars.count))
+                } else {
+                    t = " " + t
+                }
             }
             return cleanup ? cleanUpTokenization(t) : t
         }

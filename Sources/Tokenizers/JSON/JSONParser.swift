@@ -74,9 +74,9 @@ private struct Cursor {
 
     mutating func parseObject(depth: Int) throws(TokenizerError) -> JSONValue {
         position += 1
-        var object: [String: JSONValue] = [:]
+        var object: [(key: String, value: JSONValue)] = []
         skipWhitespace()
-        if position < bytes.count, bytes[position] == UInt8(ascii: "}") { position += 1; return .object(object) }
+        if position < bytes.count, bytes[position] == UInt8(ascii: "}") { position += 1; return .object(JSONObject(object)) }
         while true {
             skipWhitespace()
             guard position < bytes.count else { throw error("unexpected end of input in object (truncated file?)") }
@@ -86,11 +86,11 @@ private struct Cursor {
             guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw error("expected ':'") }
             position += 1
             skipWhitespace()
-            object[key] = try parseValue(depth: depth + 1)
+            object.append((key, try parseValue(depth: depth + 1)))
             skipWhitespace()
             guard position < bytes.count else { throw error("unexpected end of input in object (truncated file?)") }
             if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
-            if bytes[position] == UInt8(ascii: "}") { position += 1; return .object(object) }
+            if bytes[position] == UInt8(ascii: "}") { position += 1; return .object(JSONObject(object)) }
             throw error("expected ',' or '}'")
         }
     }

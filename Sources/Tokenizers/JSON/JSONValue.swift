@@ -9,7 +9,7 @@ public enum JSONValue: Sendable, Equatable {
     case number(Double)
     case string(String)
     case array([JSONValue])
-    case object([String: JSONValue])
+    case object(JSONObject)
 
     // MARK: Typed access (nil when the node has another kind)
 
@@ -21,7 +21,7 @@ public enum JSONValue: Sendable, Equatable {
         return nil
     }
     public var array: [JSONValue]? { if case .array(let a) = self { return a } else { return nil } }
-    public var object: [String: JSONValue]? { if case .object(let o) = self { return o } else { return nil } }
+    public var object: JSONObject? { if case .object(let o) = self { return o } else { return nil } }
     public var isNull: Bool { if case .null = self { return true } else { return false } }
 
     public subscript(key: String) -> JSONValue? {
@@ -39,5 +39,29 @@ public enum JSONValue: Sendable, Equatable {
         case .array: return "array"
         case .object: return "object"
         }
+    }
+}
+
+/// A JSON object in file order. Keys stay byte-exact (a `[String: …]` dictionary would merge keys that
+/// are canonically equivalent, such as precomposed and decomposed "é", which vocabularies may hold both).
+public struct JSONObject: Sendable, Equatable, Sequence {
+    public var entries: [(key: String, value: JSONValue)]
+
+    public init(_ entries: [(key: String, value: JSONValue)] = []) { self.entries = entries }
+
+    public var count: Int { entries.count }
+    public var isEmpty: Bool { entries.isEmpty }
+
+    /// The last value under a key (JSON parsers keep the last duplicate), compared byte for byte.
+    public subscript(key: String) -> JSONValue? {
+        for entry in entries.reversed() where entry.key.utf8.elementsEqual(key.utf8) { return entry.value }
+        return nil
+    }
+
+    public func makeIterator() -> IndexingIterator<[(key: String, value: JSONValue)]> { entries.makeIterator() }
+
+    public static func == (a: JSONObject, b: JSONObject) -> Bool {
+        a.entries.count == b.entries.count
+            && zip(a.entries, b.entries).allSatisfy { $0.key.utf8.elementsEqual($1.key.utf8) && $0.value == $1.value }
     }
 }

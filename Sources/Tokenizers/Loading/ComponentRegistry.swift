@@ -178,7 +178,7 @@ enum ComponentRegistry {
                 return result
             }
             var specials: [String: TemplateProcessing.SpecialToken] = [:]
-            for (key, value) in j["special_tokens"]?.object ?? [:] {
+            for (key, value) in j["special_tokens"]?.object ?? JSONObject() {
                 let ids = (value["ids"]?.array ?? []).compactMap(\.int)
                 let tokens = (value["tokens"]?.array ?? []).compactMap(\.string)
                 guard ids.count == tokens.count else {

@@ -3,7 +3,7 @@
 // leftmost first, until no ranked pair is left. Results are cached per word.
 
 struct BPEModel: TokenizerModel {
-    let vocabulary: [String: Int]
+    let vocabulary: [TokenKey: Int]
     let idToTokenTable: [String?]
     /// (left id, right id) packed into 64 bits → (rank, merged id).
     let merges: [UInt64: (rank: Int32, id: Int32)]
@@ -17,7 +17,7 @@ struct BPEModel: TokenizerModel {
     let ignoreMerges: Bool
     /// `<0xNN>` token ids by byte, where the vocabulary has them.
     let byteFallbackIds: [Int32?]?
-    let cache = LockedDictionary<String, [Symbol]>(capacity: 200_000)
+    let cache = LockedDictionary<TokenKey, [Symbol]>(capacity: 200_000)
 
     struct Symbol: Sendable {
         var id: Int32
@@ -28,7 +28,7 @@ struct BPEModel: TokenizerModel {
     var vocabSize: Int { vocabulary.count }
 
     init(
-        vocabulary: [String: Int], merges: [(String, String)], unknownToken: String?,
+        vocabulary: [TokenKey: Int], merges: [(String, String)], unknownToken: String?,
         continuingSubwordPrefix: String?, endOfWordSuffix: String?, fuseUnknown: Bool, byteFallback: Bool,
         ignoreMerges: Bool
     ) throws(TokenizerError) {
@@ -60,7 +60,7 @@ struct BPEModel: TokenizerModel {
         self.merges = table
         var characters: [UInt32: Int32] = [:]
         for (token, id) in vocabulary {
-            var it = token.unicodeScalars.makeIterator()
+            var it = token.string.unicodeScalars.makeIterator()
             if let first = it.next(), it.next() == nil { characters[first.value] = Int32(id) }
         }
         self.characterIds = characters
@@ -81,7 +81,7 @@ struct BPEModel: TokenizerModel {
 
     func tokenize(_ word: [Unicode.Scalar]) throws(TokenizerError) -> [Token] {
         if word.isEmpty { return [] }
-        let key = word.asString
+        let key = TokenKey(word.asString)
         if let hit = cache[key] { return tokens(from: hit) }
         if ignoreMerges, let id = vocabulary[key] {
             let symbols = [Symbol(id: Int32(id), start: 0, end: Int32(word.count))]

@@ -4,7 +4,7 @@
 
 struct UnigramModel: TokenizerModel {
     let pieces: [(piece: String, score: Double)]
-    let vocabulary: [String: Int]
+    let vocabulary: [TokenKey: Int]
     let unknownId: Int?
     let byteFallback: Bool
     let minScore: Double
@@ -17,11 +17,11 @@ struct UnigramModel: TokenizerModel {
 
     init(pieces: [(String, Double)], unknownId: Int?, byteFallback: Bool) throws(TokenizerError) {
         self.pieces = pieces.map { (piece: $0.0, score: $0.1) }
-        var vocab: [String: Int] = [:]
+        var vocab: [TokenKey: Int] = [:]
         vocab.reserveCapacity(pieces.count)
         var trie = ScalarTrie()
         for (id, (piece, _)) in pieces.enumerated() {
-            vocab[piece] = id
+            vocab[TokenKey(piece)] = id
             trie.insert(Array(piece.unicodeScalars), id: id)
         }
         if let u = unknownId, u < 0 || u >= pieces.count {

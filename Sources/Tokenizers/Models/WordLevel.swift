@@ -1,13 +1,13 @@
 // WordLevel (reference `models/wordlevel/mod.rs`): each word is one vocabulary entry or the unknown token.
 
 struct WordLevelModel: TokenizerModel {
-    let vocabulary: [String: Int]
+    let vocabulary: [TokenKey: Int]
     let idToTokenTable: [String?]
     let unknownToken: String
 
     var vocabSize: Int { vocabulary.count }
 
-    init(vocabulary: [String: Int], unknownToken: String) throws(TokenizerError) {
+    init(vocabulary: [TokenKey: Int], unknownToken: String) throws(TokenizerError) {
         self.vocabulary = vocabulary
         self.idToTokenTable = try reverseVocabulary(vocabulary, component: "WordLevel")
         self.unknownToken = unknownToken

@@ -2,7 +2,7 @@
 // after the first carry the `##` prefix; a word with any unmatchable part becomes one unknown token.
 
 struct WordPieceModel: TokenizerModel {
-    let vocabulary: [String: Int]
+    let vocabulary: [TokenKey: Int]
     let idToTokenTable: [String?]
     let unknownToken: String
     let continuingSubwordPrefix: String
@@ -12,7 +12,7 @@ struct WordPieceModel: TokenizerModel {
 
     var vocabSize: Int { vocabulary.count }
 
-    init(vocabulary: [String: Int], unknownToken: String, continuingSubwordPrefix: String, maxInputCharsPerWord: Int)
+    init(vocabulary: [TokenKey: Int], unknownToken: String, continuingSubwordPrefix: String, maxInputCharsPerWord: Int)
         throws(TokenizerError)
     {
         self.vocabulary = vocabulary
@@ -20,7 +20,7 @@ struct WordPieceModel: TokenizerModel {
         self.unknownToken = unknownToken
         self.continuingSubwordPrefix = continuingSubwordPrefix
         self.maxInputCharsPerWord = maxInputCharsPerWord
-        self.longestToken = vocabulary.keys.map { $0.unicodeScalars.count }.max() ?? 0
+        self.longestToken = vocabulary.keys.map { $0.string.unicodeScalars.count }.max() ?? 0
     }
 
     func tokenToId(_ token: String) -> Int? { vocabulary[token] }

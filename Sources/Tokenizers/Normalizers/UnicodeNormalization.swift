@@ -28,7 +28,7 @@ enum UnicodeNormalization {
     private static let decompositionCache = LockedDictionary<UInt64, [Unicode.Scalar]>()
 
     static func decompose(_ c: Unicode.Scalar, compatibility: Bool) -> [Unicode.Scalar] {
-        if c.value < 0xC0 { return [c] }
+        if c.value < (compatibility ? 0xA0 : 0xC0) { return [c] }
         let key = UInt64(c.value) | (compatibility ? 1 << 32 : 0)
         if let hit = decompositionCache[key] { return hit }
         let out = Array(normalizeString(String(Character(c)), compatibility ? .nfkd : .nfd).unicodeScalars)
@@ -38,8 +38,9 @@ enum UnicodeNormalization {
 
     static func apply(_ form: UnicodeNormalizationForm, to text: inout NormalizedString) {
         let scalars = text.scalars
-        // Fast path: text below U+00C0 is stable under every form.
-        if scalars.allSatisfy({ $0.value < 0xC0 }) { return }
+        // Fast path: text below U+00A0 is stable under every form (below U+00C0 for the canonical ones).
+        let stable: UInt32 = (form == .nfc || form == .nfd) ? 0xC0 : 0xA0
+        if scalars.allSatisfy({ $0.value < stable }) { return }
         if form == .nfd || form == .nfkd {
             decomposeAll(&text, compatibility: form == .nfkd)
             return
@@ -59,7 +60,7 @@ enum UnicodeNormalization {
             {
                 j += 1
             }
-            if j == i + 1 && scalars[i].value < 0xC0 {
+            if j == i + 1 && scalars[i].value < stable {
                 newScalars.append(scalars[i])
                 newAlignments.append(text.alignments[i])
                 i = j
@@ -71,7 +72,10 @@ enum UnicodeNormalization {
             let m = j - i
             for (k, s) in output.enumerated() {
                 newScalars.append(s)
-                newAlignments.append(text.alignments[i + min(k, m - 1)])
+                // A composed output absorbs the rest of the segment; the reference aligns its last
+                // character with the last input character.
+                let source = output.count < m && k == output.count - 1 ? m - 1 : min(k, m - 1)
+                newAlignments.append(text.alignments[i + source])
             }
             i = j
         }

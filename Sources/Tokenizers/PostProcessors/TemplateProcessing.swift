@@ -80,7 +80,12 @@ struct ClassicPostProcessor: PostProcessor {
         guard addSpecialTokens else { return encodings }
         return encodings.enumerated().map { i, e in
             var out = wrap(e, index: i)
-            out.overflowing = e.overflowing.map { wrap($0, index: i) }
+            out.overflowing = e.overflowing.map { o in
+                var w = wrap(o, index: i)
+                // Roberta writes all-zero type ids for the overflowing pieces too.
+                if isRoberta { w.typeIds = Array(repeating: 0, count: w.count) }
+                return w
+            }
             return out
         }
     }

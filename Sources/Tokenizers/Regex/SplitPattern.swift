@@ -16,9 +16,35 @@ final class GeneralRegex: @unchecked Sendable {
         }
     }
 
-    /// Rewrites the few Oniguruma spellings Swift's parser reads differently.
+    /// Rewrites the spellings whose meaning differs: Oniguruma's `\w` includes every combining mark
+    /// (Devanagari viramas, for instance) where Swift's does not, so it is spelled out.
     static func translate(_ source: String) -> String {
-        source
+        let wordItems = #"\p{L}\p{M}\p{Nd}\p{Pc}"#
+        var out = ""
+        var inClass = false
+        var chars = Array(source)
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            if c == "\\", i + 1 < chars.count {
+                let n = chars[i + 1]
+                if n == "w" {
+                    out += inClass ? wordItems : "[" + wordItems + "]"
+                } else if n == "W" && !inClass {
+                    out += "[^" + wordItems + "]"
+                } else {
+                    out.append(c)
+                    out.append(n)
+                }
+                i += 2
+                continue
+            }
+            if c == "[" && !inClass { inClass = true } else if c == "]" && inClass { inClass = false }
+            out.append(c)
+            i += 1
+        }
+        chars = []
+        return out
     }
 
     func matches(in scalars: [Unicode.Scalar]) -> [Range<Int>] {

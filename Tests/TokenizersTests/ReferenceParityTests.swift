@@ -14,7 +14,7 @@ import Testing
             let e = try tokenizer.encode(text)
             let d = difference(e, x, checkAttention: false)
             #expect(d == nil, "\(name) \(text.debugDescription.prefix(80)): \(d ?? "")")
-            #expect(e.attentionMask == Array(repeating: 1, count: e.count))
+            if tokenizer.padding == nil { #expect(e.attentionMask == Array(repeating: 1, count: e.count)) }
             let plain = try tokenizer.encode(text, addSpecialTokens: false)
             let plainExpected = x["ids_no_special"]?.array?.compactMap(\.int)
             #expect(plain.ids == plainExpected, "\(name) no special tokens \(text.debugDescription.prefix(60))")

@@ -69,12 +69,20 @@ enum UnicodeNormalization {
             var view = String.UnicodeScalarView()
             view.append(contentsOf: scalars[i..<j])
             let output = Array(normalizeString(String(view), form).unicodeScalars)
-            let m = j - i
+            // The first output character (the composed one) aligns with the segment's first character, as
+            // in the reference; marks left uncomposed keep their own alignment.
+            var used = [Bool](repeating: false, count: j - i)
             for (k, s) in output.enumerated() {
+                var source = 0
+                if k > 0 {
+                    if let match = (1..<(j - i)).first(where: { !used[$0] && scalars[i + $0] == s }) {
+                        source = match
+                    } else {
+                        source = min(k, j - i - 1)
+                    }
+                }
+                used[source] = true
                 newScalars.append(s)
-                // A composed output absorbs the rest of the segment; the reference aligns its last
-                // character with the last input character.
-                let source = output.count < m && k == output.count - 1 ? m - 1 : min(k, m - 1)
                 newAlignments.append(text.alignments[i + source])
             }
             i = j

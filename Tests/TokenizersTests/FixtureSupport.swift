@@ -28,7 +28,7 @@ enum Fixtures {
 
     /// Every tokenizer that has fixtures.
     static let names = [
-        "bpe-bytelevel", "bpe-llama3-split", "bpe-qwen2-split", "wordpiece-bert", "wordpiece-bertprocessing", "minilm",
+        "bpe-bytelevel", "bpe-llama3-split", "wordpiece-bert", "wordpiece-bertprocessing", "minilm",
         "wordlevel-misc", "wordlevel-splits", "wordlevel-metaspace", "bpe-suffix", "unigram-t5",
         "bpe-llama-bytefallback", "bpe-llama-metaspace", "botchan-bpe",
     ]

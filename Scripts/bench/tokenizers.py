@@ -8,7 +8,9 @@ import pathlib
 import sys
 import time
 
-from tokenizers import Tokenizer
+# This file is named like the library: keep its own folder off the import path.
+sys.path = [p for p in sys.path if pathlib.Path(p or ".").resolve() != pathlib.Path(__file__).resolve().parent]
+from tokenizers import Tokenizer  # noqa: E402
 
 SEEDS = pathlib.Path(__file__).resolve().parents[2] / ".." / "shared" / "seeds"
 

@@ -93,8 +93,13 @@ struct UnigramModel: TokenizerModel {
         if word.isEmpty { return [] }
         var tokens: [Token] = []
         for (range, id) in try segment(word) {
+            // The lattice id is the last vocabulary entry for the piece's text, which is what the
+            // reference's text lookup returns; only unknown pieces need their text looked up.
+            if id != unknownId || range.count == 0 {
+                tokens.append(Token(id: id, value: pieces[id].piece, offsets: range))
+                continue
+            }
             let text = word[range].asString
-            _ = id  // as the reference, the id comes from the piece text, not from the lattice
             if let known = vocabulary[text] {
                 tokens.append(Token(id: known, value: text, offsets: range))
                 continue

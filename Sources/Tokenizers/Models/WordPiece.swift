@@ -7,8 +7,10 @@ struct WordPieceModel: TokenizerModel {
     let unknownToken: String
     let continuingSubwordPrefix: String
     let maxInputCharsPerWord: Int
-    /// The longest token in scalars (prefix excluded), which bounds the search for a match.
-    let longestToken: Int
+    /// Tokens that may start a word, and continuation tokens (prefix removed), as scalar tries: the
+    /// reference's "longest substring in the vocabulary" is the deepest terminal on the trie walk.
+    private let initialTrie: ScalarTrie
+    private let continuationTrie: ScalarTrie
 
     var vocabSize: Int { vocabulary.count }
 
@@ -20,7 +22,19 @@ struct WordPieceModel: TokenizerModel {
         self.unknownToken = unknownToken
         self.continuingSubwordPrefix = continuingSubwordPrefix
         self.maxInputCharsPerWord = maxInputCharsPerWord
-        self.longestToken = vocabulary.keys.map { $0.string.unicodeScalars.count }.max() ?? 0
+        var initial = ScalarTrie()
+        var continuation = ScalarTrie()
+        let prefix = Array(continuingSubwordPrefix.unicodeScalars)
+        for (token, id) in vocabulary {
+            let scalars = Array(token.string.unicodeScalars)
+            initial.insert(scalars, id: id)
+            if !prefix.isEmpty && scalars.starts(with: prefix) {
+                continuation.insert(Array(scalars.dropFirst(prefix.count)), id: id)
+            }
+        }
+        if prefix.isEmpty { continuation = initial }
+        self.initialTrie = initial
+        self.continuationTrie = continuation
     }
 
     func tokenToId(_ token: String) -> Int? { vocabulary[token] }
@@ -38,19 +52,12 @@ struct WordPieceModel: TokenizerModel {
         var tokens: [Token] = []
         var start = 0
         while start < word.count {
-            var end = min(word.count, start + longestToken)
-            var found: Token? = nil
-            while start < end {
-                var piece = word[start..<end].asString
-                if start > 0 { piece = continuingSubwordPrefix + piece }
-                if let id = vocabulary[piece] {
-                    found = Token(id: id, value: piece, offsets: start..<end)
-                    break
-                }
-                end -= 1
+            var best: (end: Int, id: Int)? = nil
+            (start == 0 ? initialTrie : continuationTrie).forEachPrefix(of: word, from: start) { end, id in
+                best = (end, id)
             }
-            guard let token = found else { return try unknown(word.count) }
-            tokens.append(token)
+            guard let (end, id) = best else { return try unknown(word.count) }
+            tokens.append(Token(id: id, value: idToToken(id) ?? "", offsets: start..<end))
             start = end
         }
         return tokens

@@ -34,7 +34,7 @@ struct UnigramModel: TokenizerModel {
         self.trie = trie
     }
 
-    func tokenToId(_ token: String) -> Int? { vocabulary[token] }
+    func tokenToId(_ token: String) -> Int? { vocabulary[TokenKey(token)] }
     func idToToken(_ id: Int) -> String? { id >= 0 && id < pieces.count ? pieces[id].piece : nil }
 
     /// The best segmentation as ranges of `word`.
@@ -100,13 +100,13 @@ struct UnigramModel: TokenizerModel {
                 continue
             }
             let text = word[range].asString
-            if let known = vocabulary[text] {
+            if let known = vocabulary[TokenKey(text)] {
                 tokens.append(Token(id: known, value: text, offsets: range))
                 continue
             }
             if byteFallback {
                 let bytes = Array(text.utf8)
-                let ids = bytes.map { vocabulary[BPEModel.byteToken($0)] }
+                let ids = bytes.map { vocabulary[TokenKey(BPEModel.byteToken($0))] }
                 if ids.allSatisfy({ $0 != nil }) {
                     for (b, bid) in zip(bytes, ids) {
                         tokens.append(Token(id: bid ?? 0, value: BPEModel.byteToken(b), offsets: range))

@@ -161,9 +161,7 @@ public struct PreTrainedTokenizer: Sendable {
             }
             template = t
         }
-        guard let renderer = ChatTemplates.renderer else {
-            throw .chatTemplate("no template renderer is registered (link the Jinja module and call ChatTemplates.register)")
-        }
+        let renderer = ChatTemplates.renderer
         var variables = extra
         variables["messages"] = .array(messages.map { .object(JSONObject($0.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })) })
         variables["add_generation_prompt"] = .bool(addGenerationPrompt)

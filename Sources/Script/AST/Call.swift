@@ -13,9 +13,14 @@ final class CallExpr: Expr {
     let arguments: [CallArgument]
     /// The argument expressions when every argument is a plain positional one (the fast path).
     let simple: [Expr]?
+    /// Hot methods of built-in values called without building an argument list.
+    enum HotMethod { case none, append, get }
+    let hot: HotMethod
     init(_ function: Expr, _ arguments: [CallArgument], _ loc: SourceLocation) {
         self.function = function
         self.arguments = arguments
+        let name = (function as? AttributeExpr)?.name
+        hot = name == "append" && arguments.count == 1 ? .append : name == "get" && (1...2).contains(arguments.count) ? .get : .none
         var simple: [Expr] = []
         for a in arguments {
             if case .positional(let e) = a { simple.append(e) }
@@ -29,6 +34,18 @@ final class CallExpr: Expr {
             let callee: Value
             if let attr = function as? AttributeExpr {
                 let object = try attr.object.eval(i)
+                if hot != .none, let simple {
+                    switch (hot, object) {
+                    case (.append, .list(let l)):
+                        l.items.append(try simple[0].eval(i))
+                        return .none
+                    case (.get, .dict(let d)):
+                        let key = try simple[0].eval(i)
+                        if let v = try d.get(key) { return v }
+                        return simple.count == 2 ? try simple[1].eval(i) : .none
+                    default: break
+                    }
+                }
                 switch object {
                 case .list, .dict, .str, .tuple, .int, .float:
                     let args = try buildArguments(i)

@@ -39,7 +39,7 @@ final class AugAssignStmt: Stmt {
     }
     override func exec(_ i: Interpreter) throws -> Flow {
         if let name = target as? NameExpr {
-            let current = try name.eval(i)
+            var current = try name.eval(i)
             let rhs = try value.eval(i)
             if case .int(let a) = current, case .int(let b) = rhs {
                 switch op {
@@ -53,17 +53,22 @@ final class AugAssignStmt: Stmt {
                 }
             }
             if op == .add {
-                switch (current, rhs) {
-                case (.str, .str(let b)):
-                    // Take the string out of its slot so the append is in place, not a copy.
-                    guard case .str(var s) = name.take(i) else { break }
-                    s += b
-                    try name.assign(.str(s), i)
-                    return .normal
-                case (.list(let l), _):
+                if case .str = current, case .str(let b) = rhs {
+                    // Drop every other reference, then take the string out of its variable so the
+                    // append happens in place instead of copying (CPython does the same trick).
+                    current = .none
+                    var taken = name.take(i)
+                    if case .str(var s) = taken {
+                        taken = .none
+                        s += b
+                        try name.assign(.str(s), i)
+                        return .normal
+                    }
+                    try name.assign(taken, i)
+                    current = try name.eval(i)
+                } else if case .list(let l) = current {
                     l.items.append(contentsOf: try i.iterate(rhs))
                     return .normal
-                default: break
                 }
             }
             try name.assign(try inPlace(current, rhs, i), i)

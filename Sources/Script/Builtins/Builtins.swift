@@ -74,7 +74,7 @@ extension Interpreter {
             throw ScriptError.typeError("bad operand type for abs(): '\(args.positional[0].typeName)'")
         }
         def("round") { args, i in
-            let sig = Signature([Parameter("number"), Parameter("ndigits", default: .none)])
+            let sig = Signature([Parameter("number"), Parameter("ndigits", default: Value.none)])
             let a = try sig.bind(args, function: "round")
             return try i.round(a[0], a[1])
         }
@@ -345,7 +345,7 @@ extension Interpreter {
         }
         def("open") { args, i in
             let a = try Signature([Parameter("file"), Parameter("mode", default: .str("r")), Parameter("buffering", default: .int(-1)),
-                                   Parameter("encoding", default: .none), Parameter("errors", default: .none), Parameter("newline", default: .none)])
+                                   Parameter("encoding", default: Value.none), Parameter("errors", default: Value.none), Parameter("newline", default: Value.none)])
                 .bind(args, function: "open")
             guard case .str(let path) = a[0] else { throw ScriptError.typeError("expected str, bytes or os.PathLike object, not \(a[0].typeName)") }
             guard case .str(let mode) = a[1] else { throw ScriptError.typeError("open() argument 'mode' must be str") }

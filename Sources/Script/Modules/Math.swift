@@ -42,7 +42,7 @@ func makeMathModule() -> ModuleObject {
     unary("erfc", { Glibc.erfc($0) })
     unary("degrees", { $0 * 180 / Double.pi })
     unary("radians", { $0 * Double.pi / 180 })
-    m.define("log", [Parameter("x"), Parameter("base", default: .none)]) { a, i in
+    m.define("log", [Parameter("x"), Parameter("base", default: Value.none)]) { a, i in
         let x = try i.toFloat(a[0])
         guard x > 0 else { throw ScriptError.valueError("math domain error") }
         if a[1].isNone { return .float(Glibc.log(x)) }

@@ -12,7 +12,7 @@ extension Interpreter {
         m.attributes["maxsize"] = .int(Int.max)
         m.attributes["path"] = .list(ListObject([]))
         m.attributes["modules"] = .dict(DictObject())
-        m.define("exit", [Parameter("status", default: .none)]) { a, _ in
+        m.define("exit", [Parameter("status", default: Value.none)]) { a, _ in
             throw ScriptError(type: "SystemExit", args: [a[0]])
         }
         m.define("getrecursionlimit", []) { _, i in .int(i.recursionLimit) }

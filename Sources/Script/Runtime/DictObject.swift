@@ -61,11 +61,61 @@ public struct HashKey: Hashable {
     }
 }
 
-/// A Python dict (insertion ordered).
+/// A fast hash of a key with Python's equalities (`1`, `1.0`, `True` collide on purpose).
+/// Strings use FNV-1a over their UTF-8 bytes: much cheaper than SipHash for the short keys
+/// scripts use, and dictionaries are probed with it on every `d[k]`.
+@inline(__always)
+func keyHash(_ v: Value) throws -> Int {
+    switch v {
+    case .str(let s):
+        var s = s
+        return s.withUTF8 { buffer in
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            for b in buffer {
+                h ^= UInt64(b)
+                h = h &* 0x100_0000_01b3
+            }
+            return Int(bitPattern: UInt(h ^ (h >> 29)))
+        }
+    case .int(let i): return mixInt(i)
+    case .bool(let b): return mixInt(b ? 1 : 0)
+    case .float(let d):
+        if d == d.rounded(), abs(d) < 9.2e18 { return mixInt(Int(d)) }
+        return mixInt(Int(bitPattern: UInt(d.bitPattern)))
+    case .none: return 0x5bd1e995
+    case .tuple(let items):
+        var h = 0x345678
+        for item in items { h = (h ^ (try keyHash(item))) &* 1_000_003 }
+        return h ^ items.count
+    case .list: throw ScriptError.typeError("unhashable type: 'list'")
+    case .dict: throw ScriptError.typeError("unhashable type: 'dict'")
+    case .object(let o):
+        if o is SetObject { throw ScriptError.typeError("unhashable type: 'set'") }
+        var hasher = Hasher()
+        o.hashInto(&hasher)
+        return hasher.finalize()
+    case .function(let f): return mixInt(ObjectIdentifier(f).hashValue)
+    case .unbound: return 0
+    }
+}
+
+@inline(__always)
+func mixInt(_ i: Int) -> Int {
+    var x = UInt64(bitPattern: Int64(i))
+    x = (x ^ (x >> 30)) &* 0xbf58_476d_1ce4_e5b9
+    x = (x ^ (x >> 27)) &* 0x94d0_49bb_1331_11eb
+    return Int(bitPattern: UInt(x ^ (x >> 31)))
+}
+
+/// A Python dict: insertion-ordered entries plus an open-addressing index (CPython's layout).
+/// Deleted entries become holes (`.unbound` keys) until the next resize compacts them.
 public final class DictObject {
-    private(set) var keys: [Value?] = []
-    private(set) var values: [Value] = []
-    private var index: [HashKey: Int] = [:]
+    private var keys: [Value] = []
+    private var values: [Value] = []
+    private var hashes: [Int] = []
+    /// Entry positions; -1 is an empty slot.
+    private var table: [Int32] = []
+    private var mask = -1
     public private(set) var count = 0
 
     public init() {}
@@ -74,58 +124,125 @@ public final class DictObject {
     public var entries: [(key: Value, value: Value)] {
         var result: [(key: Value, value: Value)] = []
         result.reserveCapacity(count)
-        for i in 0..<keys.count { if let k = keys[i] { result.append((k, values[i])) } }
+        for i in 0..<keys.count {
+            if case .unbound = keys[i] { continue }
+            result.append((keys[i], values[i]))
+        }
         return result
     }
-    public var keyList: [Value] { keys.compactMap { $0 } }
+    public var keyList: [Value] {
+        var result: [Value] = []
+        result.reserveCapacity(count)
+        for k in keys {
+            if case .unbound = k { continue }
+            result.append(k)
+        }
+        return result
+    }
     public var valueList: [Value] { entries.map { $0.value } }
 
-    public func get(_ key: Value) throws -> Value? {
-        guard let i = index[try HashKey(checking: key)] else { return nil }
-        return values[i]
-    }
-    /// Lookup by string key (for native code reading keyword-like dicts).
-    public func get(_ key: String) -> Value? {
-        guard let i = index[HashKey(unchecked: .str(key))] else { return nil }
-        return values[i]
+    /// The slot in `table` holding `key`, or the empty slot where it would go.
+    @inline(__always)
+    private func find(_ key: Value, _ hash: Int) -> (slot: Int, entry: Int) {
+        var slot = hash & mask
+        while true {
+            let e = Int(table[slot])
+            if e < 0 { return (slot, -1) }
+            if hashes[e] == hash {
+                let k = keys[e]
+                switch (k, key) {
+                case (.str(let a), .str(let b)): if a == b { return (slot, e) }
+                case (.int(let a), .int(let b)): if a == b { return (slot, e) }
+                case (.unbound, _): break
+                default: if HashKey.keyEquals(k, key) { return (slot, e) }
+                }
+            }
+            slot = (slot + 1) & mask
+        }
     }
 
+    public func get(_ key: Value) throws -> Value? {
+        if count == 0 {
+            _ = try keyHash(key)
+            return nil
+        }
+        let (_, e) = find(key, try keyHash(key))
+        return e < 0 ? nil : values[e]
+    }
+    /// Lookup by string key (for native code reading keyword-like dicts).
+    public func get(_ key: String) -> Value? { try? get(.str(key)) }
+
     public func set(_ key: Value, _ value: Value) throws {
-        let k = try HashKey(checking: key)
-        if let i = index[k] { values[i] = value; return }
-        index[k] = keys.count
-        keys.append(key)
-        values.append(value)
-        count += 1
+        insert(key, value, try keyHash(key))
     }
     func setUnchecked(_ key: Value, _ value: Value) {
-        let k = HashKey(unchecked: key)
-        if let i = index[k] { values[i] = value; return }
-        index[k] = keys.count
+        insert(key, value, (try? keyHash(key)) ?? 0)
+    }
+
+    private func insert(_ key: Value, _ value: Value, _ hash: Int) {
+        if (keys.count + 1) * 3 >= table.count * 2 { rebuild() }
+        let (slot, e) = find(key, hash)
+        if e >= 0 {
+            values[e] = value
+            return
+        }
+        table[slot] = Int32(keys.count)
         keys.append(key)
         values.append(value)
+        hashes.append(hash)
         count += 1
+    }
+
+    /// Compacts the entries and sizes the index for them (load factor ≤ 1/3 after rebuilding).
+    private func rebuild() {
+        if count < keys.count {
+            var k2: [Value] = [], v2: [Value] = [], h2: [Int] = []
+            k2.reserveCapacity(count)
+            v2.reserveCapacity(count)
+            h2.reserveCapacity(count)
+            for i in 0..<keys.count {
+                if case .unbound = keys[i] { continue }
+                k2.append(keys[i])
+                v2.append(values[i])
+                h2.append(hashes[i])
+            }
+            keys = k2
+            values = v2
+            hashes = h2
+        }
+        var size = 8
+        while size < (count + 1) * 3 { size <<= 1 }
+        table = [Int32](repeating: -1, count: size)
+        mask = size - 1
+        for e in 0..<keys.count {
+            var slot = hashes[e] & mask
+            while table[slot] >= 0 { slot = (slot + 1) & mask }
+            table[slot] = Int32(e)
+        }
     }
 
     /// Removes a key, returning its value (nil when absent).
     @discardableResult
     public func remove(_ key: Value) throws -> Value? {
-        let k = try HashKey(checking: key)
-        guard let i = index.removeValue(forKey: k) else { return nil }
-        let v = values[i]
-        keys[i] = nil
-        values[i] = .none
+        let hash = try keyHash(key)
+        if count == 0 { return nil }
+        let (_, e) = find(key, hash)
+        guard e >= 0 else { return nil }
+        let v = values[e]
+        keys[e] = .unbound
+        values[e] = .none
         count -= 1
-        if keys.count > 32 && count * 2 < keys.count { compact() }
+        if count == 0 { removeAll() }
         return v
     }
 
-    public func removeAll() { keys = []; values = []; index = [:]; count = 0 }
-
-    private func compact() {
-        let live = entries
-        removeAll()
-        for (k, v) in live { setUnchecked(k, v) }
+    public func removeAll() {
+        keys = []
+        values = []
+        hashes = []
+        table = []
+        mask = -1
+        count = 0
     }
 
     /// A shallow copy.

@@ -260,7 +260,19 @@ public final class SetObject: ScriptObject {
     public let frozen: Bool
     public init(frozen: Bool = false) { self.frozen = frozen }
     public var typeName: String { frozen ? "frozenset" : "set" }
-    public var items: [Value] { storage.keyList }
+    /// The elements in iteration order. CPython iterates a set in hash-table order, which for
+    /// small non-negative ints is ascending; sets of ints are therefore iterated sorted so they
+    /// print as CPython prints them. Other sets keep insertion order.
+    public var items: [Value] {
+        let keys = storage.keyList
+        var ints: [Int] = []
+        ints.reserveCapacity(keys.count)
+        for k in keys {
+            guard case .int(let n) = k, n >= 0 else { return keys }
+            ints.append(n)
+        }
+        return ints.sorted().map { .int($0) }
+    }
     public func insert(_ v: Value) throws { try storage.set(v, .none) }
     public func contains(_ v: Value) throws -> Bool { try storage.get(v) != nil }
 }

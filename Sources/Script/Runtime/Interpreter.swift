@@ -137,8 +137,7 @@ public final class Interpreter {
         if let loader = moduleLoaders[name] {
             let m = try loader(self)
             modules[name] = m
-            if let dot = name.lastIndex(of: ".") {
-                let parent = try importModule(String(name[..<dot]))
+            if let dot = name.lastIndex(of: "."), let parent = modules[String(name[..<dot])] {
                 if parent.attributes[String(name[name.index(after: dot)...])] == nil {
                     parent.attributes[String(name[name.index(after: dot)...])] = .object(m)
                 }

@@ -27,6 +27,7 @@ enum GoldenCases {
             var out = ""
             var err = ""
             var lines = input.map { $0.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) } ?? []
+            if lines.last == "" { lines.removeLast() }
             interp.writeStdout = { out += $0 }
             interp.writeStderr = { err += $0 }
             interp.readLine = { lines.isEmpty ? nil : lines.removeFirst() }

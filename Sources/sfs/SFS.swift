@@ -5,6 +5,7 @@
 import ArgumentParser
 import REPL
 import Script
+import ScriptLibrary
 
 #if canImport(Glibc)
 import Glibc
@@ -121,6 +122,7 @@ struct SFS: ParsableCommand {
     func runSource(_ source: String, file: String, argv: [String]) -> Int32 {
         runOnLargeStack {
             let interpreter = Interpreter()
+            ScriptLibrary.install(in: interpreter)
             interpreter.argv = argv
             return interpreter.run(source, file: file).exitStatus
         }

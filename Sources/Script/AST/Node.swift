@@ -1,0 +1,88 @@
+// MARK: - AST
+//
+// The tree the parser builds is also what runs: every node is a final class with an `eval`
+// (expressions) or `exec` (statements) method, dispatched virtually. The resolver fills in the
+// slot of every name before the tree runs.
+
+/// How a statement finished.
+enum Flow {
+    case normal, breakLoop, continueLoop, returned
+}
+
+/// Base class of expressions.
+class Expr {
+    let location: SourceLocation
+    init(_ location: SourceLocation) { self.location = location }
+
+    func eval(_ i: Interpreter) throws -> Value {
+        throw ScriptError.runtimeError("internal: \(Self.self) cannot be evaluated")
+    }
+    /// Assigns to this expression as a target (`x = …`, `a.b = …`, `a[i] = …`, `a, b = …`).
+    func assign(_ value: Value, _ i: Interpreter) throws {
+        throw ScriptError.runtimeError("internal: cannot assign to \(Self.self)")
+    }
+    /// `del` of this expression.
+    func delete(_ i: Interpreter) throws {
+        throw ScriptError.runtimeError("internal: cannot delete \(Self.self)")
+    }
+}
+
+/// Base class of statements.
+class Stmt {
+    let location: SourceLocation
+    init(_ location: SourceLocation) { self.location = location }
+    func exec(_ i: Interpreter) throws -> Flow { .normal }
+}
+
+/// A compiled function body (or the module's top level).
+final class CodeUnit {
+    let name: String
+    let file: String
+    var parameters: [ParameterSpec] = []
+    var varArgs: String?
+    var varKeywords: String?
+    var body: [Stmt] = []
+    /// Number of local slots (parameters first, in order, then `*args`, `**kwargs`, then locals).
+    var frameSize = 0
+    /// For each cell variable the parameter slot it is initialized from (or nil for a plain local).
+    var cellParameterSlots: [Int?] = []
+    var freeVariableCount = 0
+    /// Names of the local slots (for error messages and `locals()`).
+    var slotNames: [String] = []
+    var docstring: String?
+    let isLambda: Bool
+    /// Parameters that are keyword-only (after `*` or `*args`).
+    var keywordOnlyStart: Int?
+
+    init(name: String, file: String, isLambda: Bool = false) {
+        self.name = name
+        self.file = file
+        self.isLambda = isLambda
+    }
+    var positionalCount: Int { keywordOnlyStart ?? parameters.count }
+}
+
+/// A parameter as written: name and default expression.
+struct ParameterSpec {
+    var name: String
+    var defaultValue: Expr?
+}
+
+@inline(__always)
+func execBlock(_ body: [Stmt], _ i: Interpreter) throws -> Flow {
+    for s in body {
+        do {
+            let f = try s.exec(i)
+            if case .normal = f { continue }
+            return f
+        } catch var e as ScriptError {
+            if e.location == nil { e.location = s.location }
+            throw e
+        } catch {
+            var e = i.convert(error)
+            e.location = s.location
+            throw e
+        }
+    }
+    return .normal
+}

@@ -1,1 +1,0 @@
-// Script — see docs/ARCHITECTURE.md for what this target holds.

@@ -113,6 +113,13 @@ import Testing
         #expect(throws: TensorError.self) { try Tensor.linspace(0, 1, steps: -1) }
         #expect(throws: TensorError.self) { try Tensor.eye(-1) }
         #expect(Tensor.onesLike(t).int64s() == [1, 1, 1, 1, 1, 1])
+        #expect(throws: TensorError.self) { try Tensor.arange(0, .float(1e300), step: 1) }
+        #expect(throws: TensorError.self) { try Tensor.arange(.int(Int64.min), .int(Int64.max)) }
+        #expect(try t.tril(Int.max).int64s() == t.int64s())
+        #expect(try t.triu(Int.min).int64s() == t.int64s())
+        #expect(try t.tril(Int.min).int64s() == [0, 0, 0, 0, 0, 0])
+        // A uint8 index tensor is a mask, as in PyTorch.
+        #expect(try t[.tensor(Tensor([UInt8(1), 0], shape: [2]))].int64s() == [1, 2, 3])
     }
 
     /// Error paths the fixtures do not reach, each naming the op.

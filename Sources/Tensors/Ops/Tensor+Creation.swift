@@ -19,15 +19,17 @@ extension Tensor {
         guard (d > 0 && e >= s) || (d < 0 && e <= s) else {
             throw TensorError.invalidArgument(op: "arange", detail: "upper bound and larger bound inconsistent with step sign")
         }
-        let length: Int
-        if isFloat {
-            length = Int(((e - s) / d).rounded(.up))
-        } else {
-            let (a, b, c) = (start.intValue, end.intValue, step.intValue)
-            length = Int((b - a) / c + ((b - a) % c != 0 ? 1 : 0))
+        // Size check in double first: a huge range must throw, not trap in an integer conversion.
+        let estimate = ((e - s) / d).rounded(.up)
+        guard estimate.isFinite, estimate < Double(1 << 40) else {
+            throw TensorError.invalidArgument(op: "arange", detail: "invalid number of elements \(estimate) for range \(start) -> \(end) step \(step)")
         }
-        guard length >= 0 && length < 1 << 40 else {
-            throw TensorError.invalidArgument(op: "arange", detail: "invalid number of elements \(length)")
+        var length = Int(estimate)
+        if !isFloat {
+            // Exact integer length (the double estimate can be off by one for huge int64 bounds).
+            let (a, b, c) = (start.intValue, end.intValue, step.intValue)
+            let (span, overflow) = b.subtractingReportingOverflow(a)
+            if !overflow { length = Int(span / c + (span % c != 0 ? 1 : 0)) }
         }
         if isFloat {
             var values = [Float](repeating: 0, count: length)

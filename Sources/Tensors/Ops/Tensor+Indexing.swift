@@ -109,7 +109,7 @@ extension Tensor {
             case .index, .slice: consumed += 1
             case .newAxis: break
             case .ellipsis: ellipses += 1
-            case .tensor(let t): consumed += t.dtype == .bool ? t.rank : 1
+            case .tensor(let t): consumed += t.dtype == .bool || t.dtype == .uint8 ? t.rank : 1
             }
         }
         guard ellipses <= 1 else { throw TensorError.invalidArgument(op: "index", detail: "an index can only have a single ellipsis ('...')") }
@@ -137,7 +137,9 @@ extension Tensor {
                 dim += 1
             case .ellipsis:
                 dim += rank - consumed
-            case .tensor(let t) where t.dtype == .bool:
+            case .tensor(let raw) where raw.dtype == .bool || raw.dtype == .uint8:
+                // uint8 index tensors are masks, as in PyTorch (which deprecates but still accepts them).
+                let t = raw.to(.bool)
                 if t.rank == 0 {
                     plan.view = try plan.view.unsqueeze(dim)
                     plan.advanced.append((dim, Tensor.zeros([t.bools()[0] ? 1 : 0], dtype: .int64)))
@@ -153,7 +155,7 @@ extension Tensor {
                 for k in 0..<t.rank { plan.advanced.append((dim + k, try coordinates.select(1, k).contiguous())) }
                 dim += t.rank
             case .tensor(let t):
-                guard t.dtype == .int64 || t.dtype == .int32 || t.dtype == .uint8 else {
+                guard t.dtype == .int64 || t.dtype == .int32 else {
                     throw TensorError.invalidArgument(
                         op: "index", detail: "tensors used as indices must be long, int, byte or bool tensors (got \(t.dtype.torchName))")
                 }

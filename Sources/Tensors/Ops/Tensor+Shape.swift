@@ -301,6 +301,7 @@ extension Tensor {
         }
         let out = copy()
         let rows = shape[rank - 2], cols = shape[rank - 1]
+        let k = Swift.min(Swift.max(k, -rows - 1), cols + 1)  // beyond these the result no longer changes
         let matrices = count / Swift.max(rows * cols, 1)
         let size = dtype.itemSize
         if rows * cols == 0 { return out }

@@ -1,6 +1,6 @@
 // sfs-bench: benchmark programs, run side by side with the Python reference (see Scripts/bench).
 //
-//   sfs-bench tensors [--only gemm] [--threads N] [--backend openBLAS|native] [--json]
+//   sfs-bench tensors [--only gemm] [--threads N] [--backend openBLAS|native] [--json] [--clock wall|cpu]
 import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -8,6 +8,6 @@ switch arguments.first {
 case "tensors":
     TensorBench.run(arguments: Array(arguments.dropFirst()))
 default:
-    print("usage: sfs-bench tensors [--only gemm] [--threads N] [--backend openBLAS|native] [--json]")
+    print("usage: sfs-bench tensors [--only gemm] [--threads N] [--backend openBLAS|native] [--json] [--clock wall|cpu]")
     exit(arguments.isEmpty ? 0 : 2)
 }

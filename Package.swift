@@ -27,7 +27,12 @@ let package = Package(
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
 
         .target(name: "Tensors", dependencies: ["CBLAS"], swiftSettings: optimizedInDebug),
-        .target(name: "Media", dependencies: ["Tensors", "CPNG", "CJPEG"], swiftSettings: optimizedInDebug),
+        // setjmp/longjmp wrappers: libpng/libjpeg errors must come back as Swift errors, not abort.
+        .target(
+            name: "CImageSupport", dependencies: ["CPNG", "CJPEG"],
+            cSettings: [.unsafeFlags(["-O2"])],
+            linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]),
+        .target(name: "Media", dependencies: ["CImageSupport", "CPNG", "CJPEG"], swiftSettings: optimizedInDebug),
         .target(name: "Jinja"),
         .target(name: "Tokenizers", dependencies: ["Jinja"], swiftSettings: optimizedInDebug),
         .target(name: "Hub"),
@@ -46,8 +51,8 @@ let package = Package(
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ScriptTests", dependencies: ["Script", "ScriptLibrary"], resources: [.copy("cases")]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "JinjaTests", dependencies: ["Jinja"]),
-        .testTarget(name: "HubTests", dependencies: ["Hub"]),
+        .testTarget(name: "JinjaTests", dependencies: ["Jinja"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "HubTests", dependencies: ["Hub"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MediaTests", dependencies: ["Media"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]

@@ -55,6 +55,7 @@ public struct Tensor: Sendable {
 
     /// Dense row-major layout (size-1 dimensions may have any stride, as in PyTorch's `is_contiguous`).
     public var isContiguous: Bool {
+        if shape.contains(0) { return true }  // PyTorch: an empty tensor is contiguous whatever its strides
         var expected = 1
         for axis in stride(from: rank - 1, through: 0, by: -1) where shape[axis] != 1 {
             if strides[axis] != expected { return false }

@@ -1,1 +1,0 @@
-// Jinja — see docs/ARCHITECTURE.md for what this target holds.

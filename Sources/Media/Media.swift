@@ -1,2 +1,0 @@
-// Media — images and audio; see docs/ARCHITECTURE.md.
-import Tensors

@@ -1,6 +1,0 @@
-import Testing
-@testable import Hub
-
-@Test func hubModuleLoads() {
-    #expect(Bool(true))
-}

@@ -1,6 +1,0 @@
-import Testing
-@testable import Jinja
-
-@Test func jinjaModuleLoads() {
-    #expect(Bool(true))
-}

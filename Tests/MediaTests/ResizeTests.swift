@@ -1,0 +1,33 @@
+import Testing
+
+@testable import Media
+
+@Suite struct ResizeTests {
+    @Test(arguments: Fixtures.cases("resize"))
+    func resizeEqualsPillow(_ item: PillowCase) throws {
+        let source = try Fixtures.load(item.name)
+        let filter = try #require(Resampling(pillowName: item.filter!))
+        let box = item.box.map { ($0[0], $0[1], $0[2], $0[3]) }
+        let resized = try source.resized(to: (item.size![0], item.size![1]), resample: filter, box: box)
+        expectSameImage(resized, try Fixtures.expected(item))
+    }
+
+    @Test func resizeToTheSameSizeIsIdentity() throws {
+        let image = try Fixtures.load("rgba8.png")
+        #expect(try image.resized(to: (17, 13), resample: .lanczos) == image)
+    }
+
+    @Test func badSizesAndBoxesThrow() throws {
+        let image = try Fixtures.load("rgb8.png")
+        #expect(throws: ImageError.self) { try image.resized(to: (0, 4)) }
+        #expect(throws: ImageError.self) { try image.resized(to: (4, 4), box: (-1, 0, 5, 5)) }
+        #expect(throws: ImageError.self) { try image.resized(to: (4, 4), box: (0, 0, 18, 5)) }
+    }
+
+    @Test func pillowConstantsAndNames() {
+        #expect(Resampling(rawValue: 3) == .bicubic)
+        #expect(Resampling(rawValue: 1) == .lanczos)
+        #expect(Resampling(pillowName: "ANTIALIAS") == .lanczos)
+        #expect(Resampling(pillowName: "bilinear") == .bilinear)
+    }
+}

@@ -1,6 +1,0 @@
-import Testing
-@testable import Media
-
-@Test func mediaModuleLoads() {
-    #expect(Bool(true))
-}

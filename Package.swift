@@ -46,7 +46,7 @@ let package = Package(
         .executableTarget(
             name: "sfs",
             dependencies: ["REPL", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .executableTarget(name: "sfs-bench", dependencies: ["Tensors"], swiftSettings: optimizedInDebug),
+        .executableTarget(name: "sfs-bench", dependencies: ["Tensors", "Pipelines", "Models", "Tokenizers"], swiftSettings: optimizedInDebug),
 
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ScriptTests", dependencies: ["Script", "ScriptLibrary"], resources: [.copy("cases")]),
@@ -55,6 +55,8 @@ let package = Package(
         .testTarget(name: "HubTests", dependencies: ["Hub"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ModelsTests", dependencies: ["Models"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MediaTests", dependencies: ["Media"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "PipelinesTests", dependencies: ["Pipelines", "Models", "Tokenizers", "Hub"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )

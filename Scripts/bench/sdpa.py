@@ -6,7 +6,7 @@ import json
 import torch
 import torch.nn.functional as F
 
-from gemm import best
+from gemm import best, clock_arguments
 
 CASES = [  # (name, query shape, key/value shape, causal) — as NNBench.sdpaRows
     ("bert 1x12x128x64", (1, 12, 128, 64), (1, 12, 128, 64), False),
@@ -16,9 +16,7 @@ CASES = [  # (name, query shape, key/value shape, causal) — as NNBench.sdpaRow
 ]
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--threads", type=int, default=2)
-    torch.set_num_threads(parser.parse_args().threads)
+    clock_arguments(argparse.ArgumentParser())
     with torch.inference_mode():
         for name, q_shape, kv_shape, causal in CASES:
             q, k, v = (torch.rand(s) - 0.5 for s in (q_shape, kv_shape, kv_shape))

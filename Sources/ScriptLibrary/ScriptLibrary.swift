@@ -1,3 +1,16 @@
-// ScriptLibrary — the library's bindings into the .sfs language; see docs/ARCHITECTURE.md.
-import Pipelines
 import Script
+
+/// Installs the library into an interpreter: `torch` (+ `torch.nn.functional`, `torch.cuda`), `numpy`,
+/// `transformers` and `PIL.Image`, each with the Python spellings the guides use.
+public enum ScriptLibrary {
+    public static func install(in interp: Interpreter) {
+        interp.registerModule("torch") { _ in TorchModule.make() }
+        interp.registerModule("torch.nn") { _ in TorchModule.makeNN() }
+        interp.registerModule("torch.nn.functional") { _ in FunctionalModule.make() }
+        interp.registerModule("torch.cuda") { _ in TorchModule.makeCuda() }
+        interp.registerModule("numpy") { _ in NumpyModule.make() }
+        interp.registerModule("transformers") { _ in TransformersModule.make() }
+        interp.registerModule("PIL") { _ in ImageModule.makePackage() }
+        interp.registerModule("PIL.Image") { _ in ImageModule.make() }
+    }
+}

@@ -3,9 +3,14 @@
 import Foundation
 
 enum BenchTiming {
+    /// `--clock cpu` measures the calling thread's CPU time instead of wall time: on a shared machine a
+    /// single-threaded run (`--threads 1`) then counts only the cycles it actually got, so the ratio to
+    /// PyTorch (measured the same way) does not depend on what else runs.
+    nonisolated(unsafe) static var useThreadCPUTime = false
+
     static func now() -> Double {
         var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
+        clock_gettime(useThreadCPUTime ? CLOCK_THREAD_CPUTIME_ID : CLOCK_MONOTONIC, &time)
         return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
     }
 

@@ -20,6 +20,7 @@ enum TensorBench {
             case "--threads": if let value = iterator.next(), let count = Int(value) { options.threads = count }
             case "--backend": if let value = iterator.next() { options.backend = GEMM.Backend(rawValue: value) }
             case "--json": options.json = true
+            case "--clock": BenchTiming.useThreadCPUTime = iterator.next() == "cpu"
             default: FileHandle.standardError.write(Data("sfs-bench tensors: unknown option \(argument)\n".utf8))
             }
         }
@@ -30,7 +31,8 @@ enum TensorBench {
         let options = parse(arguments)
         GEMM.threadCount = options.threads
         if let backend = options.backend { GEMM.backend = backend }
-        let header = "# \(GEMM.summary), threads \(GEMM.threadCount)"
+        let clock = BenchTiming.useThreadCPUTime ? "thread CPU time" : "wall time"
+        let header = "# \(GEMM.summary), threads \(GEMM.threadCount), \(clock)"
         print(options.json ? "{\"info\": \"\(header.dropFirst(2))\"}" : header)
         func emit(_ row: BenchRow) { print(options.json ? row.json : row.tableLine) }
         if options.only.isEmpty || options.only.contains("gemm") {

@@ -2,6 +2,7 @@
 //
 //   sfs-bench tensors [--only gemm] [--threads N] [--backend openBLAS|native] [--json]
 //   sfs-bench ops
+//   sfs-bench encoders
 import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -10,7 +11,9 @@ case "tensors":
     TensorBench.run(arguments: Array(arguments.dropFirst()))
 case "ops":
     try ElementwiseBench.run(arguments: Array(arguments.dropFirst()))
+case "encoders":
+    try EncoderBench.run(arguments: Array(arguments.dropFirst()))
 default:
-    print("usage: sfs-bench <suite> [options]   (suites: tensors, ops)")
+    print("usage: sfs-bench <suite> [options]   (suites: tensors, ops, encoders)")
     exit(arguments.isEmpty ? 0 : 2)
 }

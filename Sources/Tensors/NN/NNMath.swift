@@ -29,6 +29,14 @@ enum NNMath {
     /// In-place softmax of one row; a row that is entirely -inf (fully masked) becomes zeros, as
     /// PyTorch's CPU attention kernel returns for such rows.
     static func softmaxRow(_ row: UnsafeMutablePointer<Float>, count: Int) {
+        let inverse = exponentiateRow(row, count: count)
+        for t in 0..<count { row[t] *= inverse }
+    }
+
+    /// The unnormalized half of softmax: row ← exp(row − max(row)); returns 1 / Σ row (0 for a row
+    /// that is entirely -inf, which becomes zeros). Attention applies the factor to P·V's output rows
+    /// instead, which is Ev multiplies per row rather than S.
+    static func exponentiateRow(_ row: UnsafeMutablePointer<Float>, count: Int) -> Float {
         var maximum = -Float.infinity
         var j = 0
         if count >= 8 {
@@ -46,7 +54,7 @@ enum NNMath {
         }
         guard maximum > -.infinity else {
             row.update(repeating: 0, count: count)
-            return
+            return 0
         }
         var sum: Float = 0
         j = 0
@@ -67,7 +75,6 @@ enum NNMath {
             partial += value
         }
         sum = partial.sum()
-        let inverse = 1 / sum
-        for t in 0..<count { row[t] *= inverse }
+        return 1 / sum
     }
 }

@@ -2,8 +2,11 @@
 // at most (block rows × key length) scores per thread exist at once, never the full L×S matrix per head.
 
 extension Tensor {
-    /// Rows of queries per score block (64 rows × 1024 keys = 256 KiB of scores).
-    static let attentionBlockRows = 64
+    /// Rows of queries per score block: as many as keep the block within 64 Ki scores (256 KiB, in L2),
+    /// at least 16 — e.g. all 128 rows of a BERT head at once, 64 rows against GPT-2's 1024 keys.
+    static func attentionBlockRows(queries: Int, keys: Int) -> Int {
+        max(16, min(queries, (1 << 16) / max(keys, 1)))
+    }
 
     /// `torch.nn.functional.scaled_dot_product_attention(query, key, value, attn_mask, is_causal=, scale=)`
     /// (inference: no dropout). query [..., L, E], key [..., S, E], value [..., S, Ev] with broadcastable
@@ -58,14 +61,15 @@ extension Tensor {
         let (qRow, qCol) = (q.strides[r], q.strides[r + 1])
         let (kRow, kCol) = (k.strides[r], k.strides[r + 1])
         let (vRow, vCol) = (v.strides[r], v.strides[r + 1])
-        let blockRows = attentionBlockRows
+        let blockRows = attentionBlockRows(queries: l, keys: s)
         let blocksPerHead = (l + blockRows - 1) / blockRows
         let tasks = count * blocksPerHead
         let threads = min(GEMM.threadCount, tasks)
 
         let work = { (worker: Int) in
             let scores = UnsafeMutablePointer<Float>.allocate(capacity: blockRows * max(s, 1))
-            defer { scores.deallocate() }
+            let inverseSums = UnsafeMutablePointer<Float>.allocate(capacity: blockRows)
+            defer { scores.deallocate(); inverseSums.deallocate() }
             for task in stride(from: worker, to: tasks, by: threads) {
                 let head = task / blocksPerHead, row0 = (task % blocksPerHead) * blockRows
                 let rows = min(blockRows, l - row0)
@@ -97,13 +101,17 @@ extension Tensor {
                             for j in 0..<keys { row[j] += adds[base + j * maskColStride] }
                         }
                     }
-                    NNMath.softmaxRow(row, count: keys)
+                    inverseSums[i] = NNMath.exponentiateRow(row, count: keys)
                 }
                 // output[rows] = P · V
                 GEMM.sgemm(m: rows, n: ev, k: keys, alpha: 1,
                            a: scores, rowStrideA: keys, colStrideA: 1,
                            b: vp + offsetsV[head], rowStrideB: vRow, colStrideB: vCol,
                            beta: 0, c: output, ldc: ev)
+                for i in 0..<rows {
+                    let line = output + i * ev, factor = inverseSums[i]
+                    for c in 0..<ev { line[c] *= factor }
+                }
             }
         }
         if threads > 1 {

@@ -1,0 +1,86 @@
+import Foundation
+import Hub
+import Models
+import Pipelines
+import Script
+import Tensors
+import Tokenizers
+
+/// `from transformers import pipeline, AutoTokenizer, AutoModelForMaskedLM, …`.
+enum TransformersModule {
+    static func make() -> ModuleObject {
+        let m = ModuleObject("transformers", doc: "Hugging Face transformers' API over Swiftformers.")
+        m.attributes["__version__"] = .str("4.55.4")
+        let pipelineSignature = Signature([Parameter("task", default: .none), Parameter("model", default: .none),
+                                           Parameter("tokenizer", default: .none), Parameter("revision", default: .none)], varKeyword: "kwargs")
+        m.attributes["pipeline"] = .object(BuiltinFunction("pipeline", pipelineSignature) { a, interp in
+            guard case .str(let task) = a[0] else { throw ScriptError.runtimeError("Impossible to instantiate a pipeline without either a task or a model being specified.") }
+            var defaults: [String: PipelineValue] = [:]
+            if case .dict(let kwargs) = a[4] {
+                for entry in kwargs.entries {
+                    guard case .str(let key) = entry.key else { continue }
+                    if ["device", "framework", "torch_dtype", "device_map", "model_kwargs", "trust_remote_code"].contains(key) { continue }
+                    defaults[key] = try PipelineValues.from(entry.value, interp)
+                }
+            }
+            let revision = a[3].isNone ? nil : try interp.string(a[3], "revision")
+            let pipe: any TextPipeline
+            switch (a[1], a[2]) {
+            case (.object(let model as ModelObject), .object(let tokenizer as TokenizerObject)):
+                pipe = try Pipeline.make(task: task, model: model.model, tokenizer: tokenizer.tokenizer)
+            default:
+                let model = a[1].isNone ? nil : try interp.string(a[1], "model")
+                let tokenizer = a[2].isNone ? nil : try interp.string(a[2], "tokenizer")
+                pipe = try Pipeline.make(task: task, model: model, tokenizer: tokenizer, revision: revision)
+            }
+            return .object(PipelineObject(pipe, defaults: defaults))
+        })
+        m.attributes["AutoTokenizer"] = .object(AutoClass("AutoTokenizer") { reference, _, interp in
+            let folder = try AutoModel.modelFolder(reference)
+            return .object(TokenizerObject(try AutoTokenizer.fromPretrained(folder)))
+        })
+        m.attributes["AutoConfig"] = .object(AutoClass("AutoConfig") { reference, _, _ in
+            .object(ConfigObject(try AutoConfig.fromPretrained(reference)))
+        })
+        for task in ModelTask.allCases {
+            m.attributes[task.rawValue] = .object(AutoClass(task.rawValue) { reference, kwargs, interp in
+                let (model, report) = try AutoModel.fromPretrained(reference, task: task)
+                if !report.newlyInitialized.isEmpty {
+                    interp.writeStderr("Some weights of \(model.config.architectures?.first ?? task.rawValue) were not initialized from the model checkpoint at \(reference) and are newly initialized: \(report.newlyInitialized)\nYou should probably TRAIN this model on a down-stream task to be able to use it for predictions and inference.\n")
+                }
+                return .object(ModelObject(model))
+            })
+        }
+        m.define("set_seed", [Parameter("seed")]) { a, interp in
+            Tensor.manualSeed(UInt64(truncatingIfNeeded: try interp.toInt(a[0])))
+            return .none
+        }
+        return m
+    }
+}
+
+/// `AutoTokenizer`, `AutoModelForX`, `AutoConfig`: objects whose `from_pretrained(name_or_path, **kwargs)` loads.
+final class AutoClass: ScriptObject {
+    let name: String
+    let load: (String, [(name: String, value: Value)], Interpreter) throws -> Value
+
+    init(_ name: String, _ load: @escaping (String, [(name: String, value: Value)], Interpreter) throws -> Value) {
+        self.name = name
+        self.load = load
+    }
+
+    var typeName: String { "type" }
+    func repr(in interp: Interpreter) throws -> String { "<class 'transformers.\(name)'>" }
+
+    func attribute(_ attribute: String, in interp: Interpreter) throws -> Value? {
+        guard attribute == "from_pretrained" else { return nil }
+        return .object(BuiltinFunction("from_pretrained") { args, interp in
+            guard let first = args.positional.first ?? args.keyword("pretrained_model_name_or_path") else {
+                throw ScriptError.typeError("from_pretrained() missing 1 required positional argument: 'pretrained_model_name_or_path'")
+            }
+            return try self.load(try interp.string(first, "pretrained_model_name_or_path"), args.keywords, interp)
+        })
+    }
+
+    func attributeNames() -> [String] { ["from_pretrained"] }
+}

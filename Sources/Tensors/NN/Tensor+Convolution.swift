@@ -62,8 +62,9 @@ extension Tensor {
         // im2col in tiles of output pixels small enough that the tile's patch matrix (≤ 512 KiB) stays in
         // cache between being written and being multiplied; threads take whole tiles, each multiply
         // single-threaded (the tiles are independent and this avoids OpenBLAS synchronisation).
-        let tile = max(16, min(outPlane, (1 << 17) / max(geometry.patchSize, 1)))
-        let tilesPerPlane = (outPlane + tile - 1) / tile
+        let widest = max(16, min(outPlane, (1 << 17) / max(geometry.patchSize, 1)))
+        let tilesPerPlane = (outPlane + widest - 1) / widest
+        let tile = (outPlane + tilesPerPlane - 1) / tilesPerPlane  // balanced: no thin last tile
         let tasks = n * groups * tilesPerPlane
         let threads = min(GEMM.threadCount, tasks)
         let work = { (worker: Int) in

@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "Media", dependencies: ["CImageSupport", "CPNG", "CJPEG"], swiftSettings: optimizedInDebug),
         .target(name: "Jinja"),
         .target(name: "Tokenizers", dependencies: ["Jinja"], swiftSettings: optimizedInDebug),
-        .target(name: "Hub"),
+        .target(name: "Hub", swiftSettings: optimizedInDebug),
         .target(name: "Models", dependencies: ["Tensors", "Hub"], swiftSettings: optimizedInDebug),
         .target(name: "Processors", dependencies: ["Media", "Tokenizers", "Tensors", "Hub"]),
         .target(name: "Generation", dependencies: ["Models", "Tokenizers"]),
@@ -53,6 +53,7 @@ let package = Package(
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"], resources: [.copy("Fixtures")]),
         .testTarget(name: "JinjaTests", dependencies: ["Jinja"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HubTests", dependencies: ["Hub"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MediaTests", dependencies: ["Media"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]

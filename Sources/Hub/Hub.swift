@@ -37,7 +37,7 @@ public struct Hub: Sendable {
             return .folder(URL(fileURLWithPath: expanded, isDirectory: true).standardizedFileURL)
         }
         if text.hasPrefix("/") || text.hasPrefix("./") || text.hasPrefix("../") || text.hasPrefix("~") {
-            throw .missingLocalFile(folder: text, file: "(the folder itself)")
+            throw .missingFolder(text)
         }
         return .repo(try HubRepo(id: text, revision: revision))
     }
@@ -83,14 +83,24 @@ public struct Hub: Sendable {
         }
     }
 
-    /// Whether `file` exists: in the folder, in the cache, or (online) on the server. Missing files are
-    /// not errors here: a loader probes `model.safetensors` before `pytorch_model.bin`.
+    /// Whether `file` exists: in the folder, in the cache, or (online) on the server — asked with a HEAD
+    /// request only, nothing is downloaded (as `transformers.utils.has_file`). Errors count as "no": a loader
+    /// probes `model.safetensors` before `pytorch_model.bin`.
     public func fileExists(_ reference: String, file: String, revision: String? = nil) -> Bool {
-        do {
-            _ = try resolve(reference, file: file, revision: revision)
-            return true
-        } catch {
-            return false
+        guard let parsed = try? self.reference(reference, revision: revision) else { return false }
+        switch parsed {
+        case .folder(let folder):
+            return FileManager.default.fileExists(atPath: folder.appendingPathComponent(file).path)
+        case .repo(let repo):
+            switch cache.lookup(repo, file: file) {
+            case .found: return true
+            case .knownMissing: return false
+            case .notCached:
+                guard !environment.offline else { return false }
+                let downloader = HubDownloader(environment: environment, cache: cache)
+                if case .metadata? = try? downloader.fetchMetadata(repo, file: file) { return true }
+                return false
+            }
         }
     }
 
@@ -113,13 +123,14 @@ public struct Hub: Sendable {
     }
 
     /// The weight files to load: `model.safetensors`, else the shards named by `model.safetensors.index.json`,
-    /// else `pytorch_model.bin` (and its index), resolving (and downloading) each.
+    /// else `pytorch_model.bin` (and its index), resolving (and downloading) each. A candidate that does not
+    /// exist (or is offline and not cached) moves on to the next; other failures (401, network) are thrown.
     public func weightFiles(_ reference: String, revision: String? = nil) throws -> [URL] {
         for (single, index) in [("model.safetensors", "model.safetensors.index.json"),
                                 ("pytorch_model.bin", "pytorch_model.bin.index.json")]
         {
-            if let path = try? resolve(reference, file: single, revision: revision) { return [path] }
-            if let indexPath = try? resolve(reference, file: index, revision: revision) {
+            if let path = try resolveIfPresent(reference, file: single, revision: revision) { return [path] }
+            if let indexPath = try resolveIfPresent(reference, file: index, revision: revision) {
                 let json = try JSONValue(contentsOf: indexPath)
                 var shards: [String] = []
                 for (_, value) in json["weight_map"]?.objectValue ?? JSONObject() {
@@ -131,5 +142,17 @@ public struct Hub: Sendable {
             }
         }
         throw HubError.noWeightFiles(reference: reference)
+    }
+
+    /// `resolve`, with "this file is not there" as nil instead of an error.
+    private func resolveIfPresent(_ reference: String, file: String, revision: String?) throws(HubError) -> URL? {
+        do {
+            return try resolve(reference, file: file, revision: revision)
+        } catch {
+            switch error {
+            case .fileNotFound, .missingLocalFile, .offlineNotCached: return nil
+            default: throw error
+            }
+        }
     }
 }

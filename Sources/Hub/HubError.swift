@@ -4,6 +4,8 @@ public enum HubError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidRepoID(String, reason: String)
     /// The reference is a local folder, and the file is not in it.
     case missingLocalFile(folder: String, file: String)
+    /// The reference is a path (`./x`, `/x`, `~/x`) that is not an existing folder.
+    case missingFolder(String)
     /// Offline (`HF_HUB_OFFLINE=1` or no network) and the cache has no copy.
     case offlineNotCached(repo: String, file: String, revision: String, cache: String)
     /// The server says the file does not exist at that revision (404 EntryNotFound), or the cache remembers so.
@@ -28,6 +30,8 @@ public enum HubError: Error, Sendable, Equatable, CustomStringConvertible {
             return "invalid repo id '\(id)': \(reason) (expected 'name' or 'namespace/name', e.g. 'bert-base-uncased')"
         case .missingLocalFile(let folder, let file):
             return "\(file) not found in the local folder \(folder)"
+        case .missingFolder(let path):
+            return "\(path): no such folder (a path, so not taken as a repo id)"
         case .offlineNotCached(let repo, let file, let revision, let cache):
             return "\(repo): \(file) (revision \(revision)) is offline and not in cache (\(cache)); "
                 + "unset HF_HUB_OFFLINE or run Scripts/get-models / download it first"

@@ -31,6 +31,22 @@ enum ExifReader {
         return nil
     }
 
+    /// Finds the Orientation tag in a PNG's eXIf chunk (Pillow's `exif_transpose` honours it too).
+    static func orientation(inPNG data: [UInt8]) -> Int? {
+        var offset = 8
+        while offset + 12 <= data.count {
+            let length = Int(data[offset]) << 24 | Int(data[offset + 1]) << 16 | Int(data[offset + 2]) << 8
+                | Int(data[offset + 3])
+            let type = String(decoding: data[(offset + 4)..<(offset + 8)], as: UTF8.self)
+            let body = offset + 8
+            guard length >= 0, body + length <= data.count else { return nil }
+            if type == "eXIf" { return orientation(inTIFF: Array(data[body..<(body + length)])) }
+            if type == "IEND" { return nil }
+            offset = body + length + 4  // skip the CRC
+        }
+        return nil
+    }
+
     /// Reads tag 0x0112 from IFD0 of a TIFF header ("II*\0" little-endian or "MM\0*" big-endian).
     static func orientation(inTIFF tiff: [UInt8]) -> Int? {
         guard tiff.count >= 8 else { return nil }

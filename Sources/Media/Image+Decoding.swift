@@ -75,6 +75,7 @@ extension Image {
         }
         var image = Image(unchecked: Int(decoded.width), Int(decoded.height), mode, copyPixels(decoded, mode: mode))
         image.format = "PNG"
+        image.orientation = ExifReader.orientation(inPNG: data)
         return image
     }
 

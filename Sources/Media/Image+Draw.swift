@@ -10,6 +10,10 @@ extension Image {
         guard box.x1 >= box.x0, box.y1 >= box.y0 else {
             throw .invalidArgument("rectangle: x1 must be >= x0 and y1 >= y0, got \(box)")
         }
+        let limit = 1 << 30  // Pillow's coordinates are C ints; this keeps our arithmetic far from overflow
+        guard [box.x0, box.y0, box.x1, box.y1, width].allSatisfy({ abs($0) <= limit }) else {
+            throw .invalidArgument("rectangle: coordinates and width must be within ±\(limit), got \(box), width \(width)")
+        }
         let fillInk = try fill.map { (c) throws(ImageError) in try Image.pixelBytes(c, mode: mode) }
         let outlineInk = try outline.map { (c) throws(ImageError) in try Image.pixelBytes(c, mode: mode) }
         if let fillInk {
@@ -22,11 +26,29 @@ extension Image {
         }
         if let outlineInk, outlineInk != fillInk, width != 0 {
             let lineWidth = max(width, 1)
-            for i in 0..<lineWidth {
-                horizontalLine(from: box.x0, to: box.x1, y: box.y0 + i, ink: outlineInk)
-                horizontalLine(from: box.x0, to: box.x1, y: box.y1 - i, ink: outlineInk)
-                verticalLine(x: box.x1 - i, from: box.y0 + lineWidth, to: box.y1 - lineWidth + 1, ink: outlineInk)
-                verticalLine(x: box.x0 + i, from: box.y0 + lineWidth, to: box.y1 - lineWidth + 1, ink: outlineInk)
+            // Draw.c loops i over 0..<width drawing four lines per step; each family only reaches
+            // the image for an interval of i, so we visit just those (same pixels, bounded work).
+            func steps(_ low: Int, _ high: Int) -> ClosedRange<Int>? {
+                let first = max(low, 0)
+                let last = min(high, lineWidth - 1)
+                return first <= last ? first...last : nil
+            }
+            let (x0, y0, x1, y1) = box
+            if let range = steps(-y0, height - 1 - y0) {
+                for i in range { horizontalLine(from: x0, to: x1, y: y0 + i, ink: outlineInk) }
+            }
+            if let range = steps(y1 - height + 1, y1) {
+                for i in range { horizontalLine(from: x0, to: x1, y: y1 - i, ink: outlineInk) }
+            }
+            if let range = steps(x1 - self.width + 1, x1) {
+                for i in range {
+                    verticalLine(x: x1 - i, from: y0 + lineWidth, to: y1 - lineWidth + 1, ink: outlineInk)
+                }
+            }
+            if let range = steps(-x0, self.width - 1 - x0) {
+                for i in range {
+                    verticalLine(x: x0 + i, from: y0 + lineWidth, to: y1 - lineWidth + 1, ink: outlineInk)
+                }
             }
         }
     }
@@ -42,12 +64,13 @@ extension Image {
 
     /// Draw.c `line` for a vertical segment: |y1 − y0| points starting at y0 towards y1 (y1 excluded).
     mutating func verticalLine(x: Int, from y0: Int, to y1: Int, ink: [UInt8]) {
-        let step = y1 < y0 ? -1 : 1
-        var y = y0
-        for _ in 0..<abs(y1 - y0) {
-            setPixel(x, y, ink)
-            y += step
-        }
+        guard x >= 0, x < width, y0 != y1 else { return }
+        // The points are y0, y0 ± 1, … (|y1 − y0| of them); only those inside the image matter.
+        let (low, high) = y1 > y0 ? (y0, y1 - 1) : (y1 + 1, y0)
+        let first = max(low, 0)
+        let last = min(high, height - 1)
+        guard first <= last else { return }
+        for y in first...last { setPixel(x, y, ink) }
     }
 
     @inline(__always)
@@ -65,7 +88,10 @@ extension Image {
     public mutating func drawText(
         _ text: String, at origin: (x: Int, y: Int), color: [Int], scale: Int = 1, background: [Int]? = nil
     ) throws(ImageError) -> (x0: Int, y0: Int, x1: Int, y1: Int) {
-        guard scale >= 1 else { throw .invalidArgument("text: scale must be >= 1, got \(scale)") }
+        guard (1...256).contains(scale) else { throw .invalidArgument("text: scale must be in 1...256, got \(scale)") }
+        guard abs(origin.x) <= 1 << 30, abs(origin.y) <= 1 << 30, text.count <= 1 << 16 else {
+            throw .invalidArgument("text: origin \(origin) or length \(text.count) out of range")
+        }
         let ink = try Image.pixelBytes(color, mode: mode)
         let size = BitmapFont.textSize(text, scale: scale)
         let box = (x0: origin.x, y0: origin.y, x1: origin.x + size.width - 1, y1: origin.y + size.height - 1)

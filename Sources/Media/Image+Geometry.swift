@@ -85,7 +85,11 @@ extension Image {
             throw .invalidArgument(
                 "crop: box (\(left), \(upper), \(right), \(lower)) is empty (right must exceed left, lower must exceed upper)")
         }
+        guard [left, upper, right, lower].allSatisfy({ abs($0) <= 1 << 30 }) else {
+            throw .invalidArgument("crop: box (\(left), \(upper), \(right), \(lower)) is out of range")
+        }
         let (outWidth, outHeight) = (right - left, lower - upper)
+        try Image.checkSize(outWidth, outHeight, operation: "crop")
         let pixelBytes = mode.bytesPerPixel
         var out = [UInt8](repeating: 0, count: outWidth * outHeight * pixelBytes)
         let firstX = max(left, 0)
@@ -103,6 +107,9 @@ extension Image {
 
     /// `crop` with a float box, rounded half-to-even like Python's `round` in Pillow's `_crop`.
     public func cropped(box: (Double, Double, Double, Double)) throws(ImageError) -> Image {
+        guard [box.0, box.1, box.2, box.3].allSatisfy({ abs($0) <= Double(1 << 30) }) else {
+            throw .invalidArgument("crop: box \(box) is out of range")
+        }
         func round(_ value: Double) -> Int { Int(value.rounded(.toNearestOrEven)) }
         return try cropped(left: round(box.0), upper: round(box.1), right: round(box.2), lower: round(box.3))
     }

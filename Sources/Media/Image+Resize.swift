@@ -4,16 +4,19 @@ import Foundation
 
 extension Image {
     /// Resizes to (width, height) exactly as Pillow's `image.resize(size, resample, box)`: separable
-    /// two-pass convolution (horizontal then vertical), kernels widened on downscale (antialiasing),
+    /// two-pass convolution (pass order as Pillow 13 picks it), kernels widened on downscale (antialiasing),
     /// 8-bit images in 22-bit fixed point, LA/RGBA resampled with premultiplied alpha, nearest by
     /// Pillow's affine scaling. `box` is the source region (left, upper, right, lower), default the whole image.
+    /// `reducingGap` (Pillow's `reducing_gap`) first shrinks by whole factors with `reduced(by:)` while
+    /// the remaining step stays at least that ratio: faster, nearly the same picture.
     public func resized(
         to size: (width: Int, height: Int), resample: Resampling = .bicubic,
-        box: (Double, Double, Double, Double)? = nil
+        box: (Double, Double, Double, Double)? = nil, reducingGap: Double? = nil
     ) throws(ImageError) -> Image {
-        guard size.width > 0, size.height > 0 else {
-            throw .invalidArgument("resize: height and width must be > 0, got \(size.width)x\(size.height)")
+        if let reducingGap, reducingGap < 1 {
+            throw .invalidArgument("resize: reducing_gap must be 1.0 or greater, got \(reducingGap)")
         }
+        try Image.checkSize(size.width, size.height, operation: "resize")
         // Pillow passes the box to C as `float box[4]`.
         let region: [Float]
         if let box {
@@ -35,11 +38,31 @@ extension Image {
         }
         if mode.hasAlpha, resample != .nearest {
             var premultiplied = Image(unchecked: width, height, mode, premultipliedSamples())
-            premultiplied = premultiplied.resizedCore(size, resample, region)
+            premultiplied = try premultiplied.reducedThenResized(size, resample, region, box, reducingGap)
             Image.unpremultiply(&premultiplied.pixels, channels: mode.channels)
             return premultiplied
         }
-        return resizedCore(size, resample, region)
+        return try reducedThenResized(size, resample, region, box, reducingGap)
+    }
+
+    /// The `reducing_gap` step of `Image.resize`, then the C resize.
+    private func reducedThenResized(
+        _ size: (width: Int, height: Int), _ resample: Resampling, _ region: [Float],
+        _ requestedBox: (Double, Double, Double, Double)?, _ reducingGap: Double?
+    ) throws(ImageError) -> Image {
+        guard let reducingGap, resample != .nearest else { return resizedCore(size, resample, region) }
+        // Python computes with the box as given (doubles); C later receives it as floats.
+        let box = requestedBox ?? (0, 0, Double(width), Double(height))
+        let factorX = max(Int((box.2 - box.0) / Double(size.width) / reducingGap), 1)
+        let factorY = max(Int((box.3 - box.1) / Double(size.height) / reducingGap), 1)
+        guard factorX > 1 || factorY > 1 else { return resizedCore(size, resample, region) }
+        let reduceBox = safeBox(size: size, resample: resample, box: box)
+        let reduced = try reducedCore((factorX, factorY), reduceBox)
+        let shifted: [Float] = [
+            Float((box.0 - Double(reduceBox.0)) / Double(factorX)), Float((box.1 - Double(reduceBox.1)) / Double(factorY)),
+            Float((box.2 - Double(reduceBox.0)) / Double(factorX)), Float((box.3 - Double(reduceBox.1)) / Double(factorY)),
+        ]
+        return reduced.resizedCore(size, resample, shifted)
     }
 
     /// `resize` without Pillow's Python-level steps (`_resize` in _imaging.c onwards).
@@ -139,35 +162,68 @@ extension Image {
 
     /// Resample.c clips 8-bit results through a table indexed by `value >> PRECISION_BITS`.
     @inline(__always)
-    private static func clip8(_ value: Int) -> UInt8 {
-        let shifted = value >> ResampleCoefficients.precisionBits
-        return shifted <= 0 ? 0 : shifted >= 255 ? 255 : UInt8(shifted)
+    private static func clip8(_ value: Int32) -> UInt8 {
+        let shifted = value >> Int32(ResampleCoefficients.precisionBits)
+        return shifted <= 0 ? 0 : shifted >= 255 ? 255 : UInt8(truncatingIfNeeded: shifted)
     }
 
+    /// 8-bit horizontal pass. Sums are 32-bit with wrapping arithmetic, exactly as Resample.c's `int`
+    /// accumulators; 1-, 3- and 4-channel images get unrolled loops (they dominate real use).
     private func resample8Horizontal(_ coefficients: ResampleCoefficients, outWidth: Int, rows: Range<Int>) -> Image {
         let channels = mode.channels
-        let kernel = coefficients.fixedPointWeights()
+        let kernel = coefficients.fixedPointWeights().map { Int32(truncatingIfNeeded: $0) }
         let taps = coefficients.taps
-        let half = 1 << (ResampleCoefficients.precisionBits - 1)
+        let half = Int32(1 << (ResampleCoefficients.precisionBits - 1))
+        let sourceWidth = width
         var out = [UInt8](repeating: 0, count: outWidth * rows.count * channels)
         pixels.withUnsafeBufferPointer { source in
             out.withUnsafeMutableBufferPointer { target in
                 kernel.withUnsafeBufferPointer { k in
-                    for (outRow, row) in rows.enumerated() {
-                        let sourceRow = row * width * channels
-                        let targetRow = outRow * outWidth * channels
-                        for x in 0..<outWidth {
-                            let first = coefficients.first[x]
-                            let n = coefficients.count[x]
-                            let weights = x * taps
-                            for channel in 0..<channels {
-                                var sum = half
-                                var index = sourceRow + first * channels + channel
-                                for tap in 0..<n {
-                                    sum += Int(source[index]) * k[weights + tap]
-                                    index += channels
+                    coefficients.first.withUnsafeBufferPointer { firsts in
+                        coefficients.count.withUnsafeBufferPointer { counts in
+                            for (outRow, row) in rows.enumerated() {
+                                let sourceRow = source.baseAddress! + row * sourceWidth * channels
+                                let targetRow = target.baseAddress! + outRow * outWidth * channels
+                                for x in 0..<outWidth {
+                                    let n = counts[x]
+                                    let weights = k.baseAddress! + x * taps
+                                    var input = sourceRow + firsts[x] * channels
+                                    let output = targetRow + x * channels
+                                    switch channels {
+                                    case 1:
+                                        var s0 = half
+                                        for tap in 0..<n { s0 &+= Int32(input[tap]) &* weights[tap] }
+                                        output[0] = Image.clip8(s0)
+                                    case 3:
+                                        var (s0, s1, s2) = (half, half, half)
+                                        for tap in 0..<n {
+                                            let w = weights[tap]
+                                            s0 &+= Int32(input[0]) &* w
+                                            s1 &+= Int32(input[1]) &* w
+                                            s2 &+= Int32(input[2]) &* w
+                                            input += 3
+                                        }
+                                        (output[0], output[1], output[2]) = (Image.clip8(s0), Image.clip8(s1), Image.clip8(s2))
+                                    case 4:
+                                        var (s0, s1, s2, s3) = (half, half, half, half)
+                                        for tap in 0..<n {
+                                            let w = weights[tap]
+                                            s0 &+= Int32(input[0]) &* w
+                                            s1 &+= Int32(input[1]) &* w
+                                            s2 &+= Int32(input[2]) &* w
+                                            s3 &+= Int32(input[3]) &* w
+                                            input += 4
+                                        }
+                                        (output[0], output[1]) = (Image.clip8(s0), Image.clip8(s1))
+                                        (output[2], output[3]) = (Image.clip8(s2), Image.clip8(s3))
+                                    default:
+                                        for channel in 0..<channels {
+                                            var sum = half
+                                            for tap in 0..<n { sum &+= Int32(input[tap * channels + channel]) &* weights[tap] }
+                                            output[channel] = Image.clip8(sum)
+                                        }
+                                    }
                                 }
-                                target[targetRow + x * channels + channel] = Image.clip8(sum)
                             }
                         }
                     }
@@ -177,13 +233,14 @@ extension Image {
         return Image(unchecked: outWidth, rows.count, mode, out)
     }
 
+    /// 8-bit vertical pass: whole rows at a time so the inner loop is contiguous (and vectorizes).
     private func resample8Vertical(_ coefficients: ResampleCoefficients, outHeight: Int) -> Image {
         let rowLength = width * mode.channels
-        let kernel = coefficients.fixedPointWeights()
+        let kernel = coefficients.fixedPointWeights().map { Int32(truncatingIfNeeded: $0) }
         let taps = coefficients.taps
-        let half = 1 << (ResampleCoefficients.precisionBits - 1)
+        let half = Int32(1 << (ResampleCoefficients.precisionBits - 1))
         var out = [UInt8](repeating: 0, count: rowLength * outHeight)
-        var sums = [Int](repeating: 0, count: rowLength)
+        var sums = [Int32](repeating: 0, count: rowLength)
         pixels.withUnsafeBufferPointer { source in
             out.withUnsafeMutableBufferPointer { target in
                 sums.withUnsafeMutableBufferPointer { sum in
@@ -192,11 +249,11 @@ extension Image {
                         let first = coefficients.first[y]
                         for tap in 0..<coefficients.count[y] {
                             let weight = kernel[y * taps + tap]
-                            let sourceRow = (first + tap) * rowLength
-                            for i in 0..<rowLength { sum[i] += Int(source[sourceRow + i]) * weight }
+                            let sourceRow = source.baseAddress! + (first + tap) * rowLength
+                            for i in 0..<rowLength { sum[i] &+= Int32(sourceRow[i]) &* weight }
                         }
-                        let targetRow = y * rowLength
-                        for i in 0..<rowLength { target[targetRow + i] = Image.clip8(sum[i]) }
+                        let targetRow = target.baseAddress! + y * rowLength
+                        for i in 0..<rowLength { targetRow[i] = Image.clip8(sum[i]) }
                     }
                 }
             }

@@ -11,6 +11,9 @@ extension Image {
         _ angle: Double, resample: Resampling = .nearest, expand: Bool = false, center: (Double, Double)? = nil,
         translate: (Double, Double)? = nil, fillColor: [Int]? = nil
     ) throws(ImageError) -> Image {
+        let finite = angle.isFinite && (center.map { $0.0.isFinite && $0.1.isFinite } ?? true)
+            && (translate.map { $0.0.isFinite && $0.1.isFinite } ?? true)
+        guard finite else { throw .invalidArgument("rotate: angle, center and translate must be finite") }
         let degrees = angle - 360 * (angle / 360).rounded(.down)  // Python's `angle % 360.0`
         if center == nil, translate == nil {
             if degrees == 0 { return self }
@@ -37,8 +40,13 @@ extension Image {
                 .map { apply($0.0, $0.1) }
             let xs = corners.map(\.0)
             let ys = corners.map(\.1)
-            let newWidth = Int(ceil(xs.max() ?? 0)) - Int(floor(xs.min() ?? 0))
-            let newHeight = Int(ceil(ys.max() ?? 0)) - Int(floor(ys.min() ?? 0))
+            let spanX = ceil(xs.max() ?? 0) - floor(xs.min() ?? 0)
+            let spanY = ceil(ys.max() ?? 0) - floor(ys.min() ?? 0)
+            guard spanX < 1e9, spanY < 1e9 else {
+                throw .invalidArgument("rotate: expanded size \(spanX)x\(spanY) is too large")
+            }
+            let newWidth = Int(spanX)
+            let newHeight = Int(spanY)
             (matrix[2], matrix[5]) = apply(-Double(newWidth - width) / 2, -Double(newHeight - height) / 2)
             outSize = (newWidth, newHeight)
         }
@@ -60,8 +68,9 @@ extension Image {
         guard matrix.count >= 6 else {
             throw .invalidArgument("transform: an affine matrix needs 6 values, got \(matrix.count)")
         }
-        guard size.width > 0, size.height > 0 else {
-            throw .invalidArgument("transform: size must be positive, got \(size.width)x\(size.height)")
+        try Image.checkSize(size.width, size.height, operation: "transform")
+        guard matrix.prefix(6).allSatisfy(\.isFinite) else {
+            throw .invalidArgument("transform: matrix values must be finite, got \(Array(matrix.prefix(6)))")
         }
         guard resample == .nearest || resample == .bilinear || resample == .bicubic else {
             throw .invalidArgument(
@@ -71,12 +80,20 @@ extension Image {
             throw .unsupportedMode(mode.rawValue, operation: "transform with \(resample) resampling")
         }
         if mode.hasAlpha, resample != .nearest {
-            var premultiplied = Image(unchecked: width, height, mode, premultipliedSamples())
-            premultiplied = try premultiplied.transformedAffine(
+            // Pillow converts to "RGBa"/"La" (premultiplied, fill colour included) and back.
+            let premultiplied = Image(unchecked: width, height, mode, premultipliedSamples())
+            var out = try premultiplied.transformedAffineCore(
                 size: size, matrix: matrix, resample: resample, fillColor: fillColor)
-            Image.unpremultiply(&premultiplied.pixels, channels: mode.channels)
-            return premultiplied
+            Image.unpremultiply(&out.pixels, channels: mode.channels)
+            return out
         }
+        return try transformedAffineCore(size: size, matrix: matrix, resample: resample, fillColor: fillColor)
+    }
+
+    /// `Image.transform` after the premultiplication step: `__transformer` / `ImagingTransformAffine`.
+    private func transformedAffineCore(
+        size: (width: Int, height: Int), matrix: [Double], resample: Resampling, fillColor: [Int]?
+    ) throws(ImageError) -> Image {
         var out = try Image(mode: mode, size: size, color: fillColor ?? [0])
         let a = Array(matrix.prefix(6))
         let fillsUncovered = fillColor == nil
@@ -93,9 +110,15 @@ extension Image {
 
     // MARK: Nearest
 
+    /// Geometry.c's COORD: −1 for negative positions, else truncation; positions beyond any image
+    /// saturate instead of overflowing.
+    static func coordinate(_ value: Double) -> Int {
+        value < 0 ? -1 : value >= 2_147_483_647 ? 2_147_483_647 : Int(value)
+    }
+
     /// Geometry.c `ImagingScaleAffine` (no rotation): pretabulated columns, positions accumulated in double.
     private func affineScaleNearest(into out: inout Image, _ a: [Double], fillsUncovered: Bool) {
-        func coordinate(_ value: Double) -> Int { value < 0 ? -1 : Int(value) }
+        func coordinate(_ value: Double) -> Int { Image.coordinate(value) }
         let pixelBytes = mode.bytesPerPixel
         var columns = [Int](repeating: -1, count: out.width)
         var xPosition = a[2] + a[0] * 0.5
@@ -154,7 +177,7 @@ extension Image {
                 rowY += a4
             }
         } else {
-            func coordinate(_ value: Double) -> Int { value < 0 ? -1 : Int(value) }
+            func coordinate(_ value: Double) -> Int { Image.coordinate(value) }
             var rowX = a[2] + a[1] * 0.5 + a[0] * 0.5
             var rowY = a[5] + a[4] * 0.5 + a[3] * 0.5
             for y in 0..<out.height {

@@ -18,9 +18,7 @@ public struct Image: Sendable, Equatable {
 
     /// Makes an image from interleaved pixels (Pillow's `Image.frombytes(mode, size, data)`).
     public init(width: Int, height: Int, mode: ImageMode, pixels: [UInt8]) throws(ImageError) {
-        guard width > 0, height > 0 else {
-            throw .invalidArgument("image size must be positive, got \(width)x\(height)")
-        }
+        try Image.checkSize(width, height, operation: "image")
         let expected = width * height * mode.bytesPerPixel
         guard pixels.count == expected else {
             throw .invalidArgument(
@@ -35,9 +33,7 @@ public struct Image: Sendable, Equatable {
     /// An image filled with one colour (Pillow's `Image.new(mode, size, color)`); `color` has one
     /// value per channel, or one value repeated (for I;16 the value is 0…65535).
     public init(mode: ImageMode, size: (width: Int, height: Int), color: [Int] = [0]) throws(ImageError) {
-        guard size.width > 0, size.height > 0 else {
-            throw .invalidArgument("image size must be positive, got \(size.width)x\(size.height)")
-        }
+        try Image.checkSize(size.width, size.height, operation: "new")
         let pixel = try Image.pixelBytes(color, mode: mode)
         var pixels = [UInt8]()
         pixels.reserveCapacity(size.width * size.height * pixel.count)
@@ -84,6 +80,19 @@ public struct Image: Sendable, Equatable {
         lhs.width == rhs.width && lhs.height == rhs.height && lhs.mode == rhs.mode && lhs.pixels == rhs.pixels
     }
 
+    /// The largest image we create: the decompression-bomb limit (Pillow applies it to decoding and
+    /// `crop`; we apply it to every size a caller chooses, so no request can exhaust memory).
+    static func checkSize(_ width: Int, _ height: Int, operation: String) throws(ImageError) {
+        guard width > 0, height > 0 else {
+            throw .invalidArgument("\(operation): image size must be positive, got \(width)x\(height)")
+        }
+        let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
+        guard !overflow, pixels <= defaultMaxPixels else {
+            throw .invalidArgument(
+                "\(operation): \(width)x\(height) is more than \(defaultMaxPixels) pixels (the decompression-bomb limit)")
+        }
+    }
+
     /// Encodes one colour as the bytes of one pixel of `mode`.
     static func pixelBytes(_ color: [Int], mode: ImageMode) throws(ImageError) -> [UInt8] {
         let values = color.count == 1 ? Array(repeating: color[0], count: mode.channels) : color
@@ -95,5 +104,14 @@ public struct Image: Sendable, Equatable {
             return [UInt8(value & 0xFF), UInt8(value >> 8)]
         }
         return values.map { UInt8(clamping: $0) }
+    }
+}
+
+// MARK: - Description
+
+extension Image: CustomStringConvertible {
+    /// Pillow's repr: `<Image mode=RGB size=640x480>` (plus the file format when decoded).
+    public var description: String {
+        "<Image mode=\(mode.rawValue) size=\(width)x\(height)\(format.map { " format=\($0)" } ?? "")>"
     }
 }

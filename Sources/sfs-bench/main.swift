@@ -1,13 +1,17 @@
 // sfs-bench: benchmark programs, run side by side with the Python reference (see Scripts/bench).
 //
-//   sfs-bench tensors [--only gemm] [--threads N] [--backend openBLAS|native] [--json] [--clock wall|cpu]
+//   sfs-bench tensors [--only gemm,conv,sdpa] [--threads N] [--backend openBLAS|native] [--json] [--clock wall|cpu]
+//   sfs-bench ops
 import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "tensors":
     TensorBench.run(arguments: Array(arguments.dropFirst()))
+case "ops":
+    try ElementwiseBench.run(arguments: Array(arguments.dropFirst()))
 default:
-    print("usage: sfs-bench tensors [--only gemm] [--threads N] [--backend openBLAS|native] [--json] [--clock wall|cpu]")
+    print("usage: sfs-bench <suite> [options]   (suites: tensors, ops)")
+    print("       sfs-bench tensors [--only gemm,conv,sdpa] [--threads N] [--backend openBLAS|native] [--json] [--clock wall|cpu]")
     exit(arguments.isEmpty ? 0 : 2)
 }

@@ -62,6 +62,7 @@ import Testing
         }
         #expect(try hub.snapshotFolder(folder.url.path)?.standardizedFileURL.path == folder.url.standardizedFileURL.path)
         #expect(throws: HubError.self) { try hub.weightFiles(folder.url.path) }
+        #expect(throws: HubError.missingFolder("./no/such/folder")) { try hub.resolve("./no/such/folder", file: "x") }
     }
 
     @Test func shardedWeightsFollowTheIndex() throws {

@@ -6,7 +6,7 @@ import Testing
 @testable import Hub
 
 @Suite struct ConfigTests {
-    static let cases = ["minilm", "distilbert_labels", "roberta_num_labels", "gpt2", "llama", "bert_unknown_keys"]
+    static let cases = ["minilm", "distilbert_labels", "roberta_num_labels", "gpt2", "llama", "bert_unknown_keys", "splade_tiny"]
 
     private func load(_ name: String) throws -> PretrainedConfig {
         let hub = Hub(environment: HubEnvironment(cacheDirectory: URL(fileURLWithPath: "/nonexistent"), offline: true))
@@ -106,5 +106,45 @@ import Testing
         let file = folder.url.appendingPathComponent("config.json")
         try Data("[1, 2]".utf8).write(to: file)
         #expect(throws: ConfigError.self) { try PretrainedConfig(contentsOf: file) }
+    }
+}
+
+@Suite struct ConfigDtypeTests {
+    @Test func transformers5DtypeKeyIsReadAsTheWeightsType() throws {
+        let config = try PretrainedConfig(contentsOf: Fixture.url("config/splade_tiny/config.json"))
+        #expect(config.torchDtype == "float32")
+        #expect(config["torch_dtype"] == .null)  // as in Python 4.55: `dtype` is just another attribute
+    }
+}
+
+@Suite struct ConfigKwargsTests {
+    private let offline = Hub(environment: HubEnvironment(cacheDirectory: URL(fileURLWithPath: "/nonexistent"), offline: true))
+
+    @Test func keywordOverridesApplyLikeFromDict() throws {
+        let config = try AutoConfig.fromPretrained(Fixture.url("config/minilm").path,
+                                                   kwargs: ["num_labels": 3, "hidden_dropout_prob": 0.2, "foo": 1],
+                                                   hub: offline)
+        #expect(config.description == (try Fixture.text("config/overrides/printed.txt")))
+    }
+
+    @Test func unusedKwargsAreReturned() throws {
+        var config = try PretrainedConfig(contentsOf: Fixture.url("config/minilm/config.json"))
+        let unused = try config.apply(kwargs: ["output_hidden_states": true, "add_pooling_layer": false])
+        #expect(unused == ["add_pooling_layer"])
+        #expect(config.bool("output_hidden_states") == true)
+    }
+
+    @Test func inconsistentLabelCountIsAnError() throws {
+        var config = try PretrainedConfig(contentsOf: Fixture.url("config/minilm/config.json"))
+        #expect(throws: ConfigError.self) {
+            try config.apply(kwargs: ["num_labels": 3, "id2label": ["0": "a"]])
+        }
+    }
+
+    @Test func updateSetsNewKeysToo() throws {
+        var config = try PretrainedConfig(contentsOf: Fixture.url("config/minilm/config.json"))
+        config.update(["hidden_size": 512, "my_flag": true])
+        #expect(config.hiddenSize == 512)
+        #expect(config.bool("my_flag") == true)
     }
 }

@@ -215,3 +215,100 @@ import Testing
         #expect(try hub.snapshotFolder(fake.repo)?.lastPathComponent == fake.commit)
     }
 }
+
+@Suite struct ProbeTests {
+    @Test func fileExistsAsksWithHeadOnly() throws {
+        let fake = try FakeHub()
+        let folder = try TemporaryFolder()
+        let hub = Hub(environment: HubEnvironment(cacheDirectory: folder.url, endpoint: fake.endpoint, showsProgress: false))
+        #expect(hub.fileExists(fake.repo, file: "model.safetensors"))
+        #expect(!hub.fileExists(fake.repo, file: "pytorch_model.bin"))
+        #expect(fake.server.requests.map(\.method) == ["HEAD", "HEAD"])
+        #expect(hub.cache.listFiles(try HubRepo(id: fake.repo)).isEmpty)
+    }
+
+    @Test func weightFilesReportsAuthorizationFailuresInsteadOfNoWeights() throws {
+        let fake = try FakeHub()
+        let folder = try TemporaryFolder()
+        let hub = Hub(environment: HubEnvironment(cacheDirectory: folder.url, endpoint: fake.endpoint, showsProgress: false))
+        #expect(throws: HubError.unauthorized(repo: "org/gated", file: "model.safetensors", status: 401, hasToken: false)) {
+            try hub.weightFiles("org/gated")
+        }
+    }
+
+    @Test func byteCountsPrintLikeTqdm() {
+        #expect(ProgressBar.bytes(999) == "999B")
+        #expect(ProgressBar.bytes(1_500) == "1.5k")
+        #expect(ProgressBar.bytes(90_868_376) == "90.9M")
+        #expect(ProgressBar.bytes(2_000_000_000) == "2.0G")
+    }
+}
+
+@Suite struct ProgressBarTests {
+    @Test func drawsPercentBarAndSizes() throws {
+        let pipe = Pipe()
+        let bar = ProgressBar(label: "model.safetensors", total: 3000, initial: 0, enabled: true,
+                              sink: pipe.fileHandleForWriting, requireTerminal: false)
+        bar.update(1500, force: true)
+        bar.finish()
+        try pipe.fileHandleForWriting.close()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(text.contains("\rmodel.safetensors: 50%|" + String(repeating: "█", count: 15) + String(repeating: " ", count: 15) + "| 1.5k/3.0k"))
+        #expect(text.hasSuffix("\n"))
+        #expect(text.contains("100%|" + String(repeating: "█", count: 30) + "| 3.0k/3.0k"))
+    }
+
+    @Test func staysSilentWhenNotATerminal() throws {
+        let pipe = Pipe()
+        let bar = ProgressBar(label: "x", total: 10, initial: 0, enabled: true, sink: pipe.fileHandleForWriting)
+        bar.update(5, force: true)
+        bar.finish()
+        try pipe.fileHandleForWriting.close()
+        #expect(pipe.fileHandleForReading.readDataToEndOfFile().isEmpty)
+    }
+}
+
+@Suite struct IncompleteFileTests {
+    @Test func anOversizedIncompleteFileIsDiscarded() throws {
+        let fake = try FakeHub()
+        let folder = try TemporaryFolder()
+        let file = try #require(fake.files["onnx/model.onnx"])
+        let blobs = folder.url.appendingPathComponent("models--org--tiny/blobs")
+        try FileManager.default.createDirectory(at: blobs, withIntermediateDirectories: true)
+        try Data(repeating: 7, count: file.data.count + 10).write(to: blobs.appendingPathComponent(file.sha256 + ".incomplete"))
+        let hub = Hub(environment: HubEnvironment(cacheDirectory: folder.url, endpoint: fake.endpoint, showsProgress: false))
+        let path = try hub.resolve(fake.repo, file: "onnx/model.onnx")
+        #expect(try Data(contentsOf: path) == file.data)
+        #expect(fake.server.requests.last?.header("Range") == nil)
+    }
+
+    @Test func aCompleteIncompleteFileNeedsNoTransfer() throws {
+        let fake = try FakeHub()
+        let folder = try TemporaryFolder()
+        let file = try #require(fake.files["model.safetensors"])
+        let blobs = folder.url.appendingPathComponent("models--org--tiny/blobs")
+        try FileManager.default.createDirectory(at: blobs, withIntermediateDirectories: true)
+        try file.data.write(to: blobs.appendingPathComponent(file.sha256 + ".incomplete"))
+        let hub = Hub(environment: HubEnvironment(cacheDirectory: folder.url, endpoint: fake.endpoint, showsProgress: false))
+        let path = try hub.resolve(fake.repo, file: "model.safetensors")
+        #expect(try Data(contentsOf: path) == file.data)
+        #expect(fake.server.requests.map(\.method) == ["HEAD"])
+    }
+}
+
+@Suite struct TokenTests {
+    @Test func theTokenIsNotSentToTheCDN() throws {
+        let fake = try FakeHub()
+        let folder = try TemporaryFolder()
+        let hub = Hub(environment: HubEnvironment(cacheDirectory: folder.url, endpoint: fake.endpoint, token: "secret",
+                                                  showsProgress: false))
+        let path = try hub.resolve("org/gated", file: "model.safetensors")
+        #expect(try Data(contentsOf: path) == fake.files["model.safetensors"]?.data)
+        let requests = fake.server.requests
+        #expect(requests.map(\.method) == ["HEAD", "GET"])
+        #expect(requests.first?.header("Authorization") == "Bearer secret")
+        #expect(requests.last?.path.hasPrefix("/cdn/") == true)
+        #expect(requests.last?.header("Host")?.hasPrefix("localhost") == true)
+        #expect(requests.last?.header("Authorization") == nil)
+    }
+}

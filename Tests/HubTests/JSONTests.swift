@@ -80,3 +80,16 @@ import Testing
         #expect(throws: JSONError.self) { try JSONValue(parsing: text) }
     }
 }
+
+@Suite struct JSONKeyTests {
+    /// Python keeps "é" (U+00E9) and "e" + U+0301 as two keys; Swift's String == would merge them.
+    @Test func canonicallyEquivalentKeysStayDistinct() throws {
+        let value = try JSONValue(parsing: #"{"\u00e9": 1, "e\u0301": 2}"#)
+        #expect(value.objectValue?.count == 2)
+        #expect(value["\u{e9}"] == .int(1))
+        #expect(value["e\u{301}"] == .int(2))
+        var object = try #require(value.objectValue)
+        object["e\u{301}"] = nil
+        #expect(object.keys == ["\u{e9}"])
+    }
+}

@@ -25,3 +25,22 @@ import Testing
         #expect(error == .unsupportedMode("CMYK", operation: "mode"))
     }
 }
+
+@Suite struct ArrayInteropTests {
+    @Test func fromArrayPicksPillowModesAndKeepsBytes() throws {
+        let rgb = try Fixtures.load("rgb8.png")
+        let copy = try Image.fromArray(rgb.pixels, shape: rgb.arrayShape)
+        #expect(copy == rgb && copy.mode == .rgb)
+        #expect(try Image.fromArray([1, 2, 3, 4, 5, 6], shape: [2, 3]).mode == .l)
+        #expect(try Image.fromArray([UInt8](repeating: 0, count: 8), shape: [2, 2, 2]).mode == .la)
+        #expect(throws: ImageError.self) { try Image.fromArray([0, 0, 0, 0, 0], shape: [1, 1, 5]) }
+        #expect(throws: ImageError.self) { try Image.fromArray([0, 0, 0], shape: [2, 2]) }
+    }
+
+    @Test func sixteenBitRoundTrip() throws {
+        let gray16 = try Fixtures.load("gray16.png")
+        let values = try #require(gray16.samples16)
+        #expect(Array(values.prefix(4)) == [0, 255, 256, 65535])  // the script's first row
+        #expect(try Image.fromArray16(values, shape: gray16.arrayShape) == gray16)
+    }
+}

@@ -12,6 +12,8 @@ import Testing
         try image.drawRectangle((5, 4, 6, 5), outline: color, width: 1)
         try image.drawRectangle((-3, 8, 30, 20), outline: color, width: 3)
         try image.drawRectangle((9, 2, 15, 11), fill: color)
+        try image.drawRectangle((1, 6, 4, 8), outline: color, width: 8)
+        try image.drawRectangle((-40, -30, 3, 2), outline: color, width: 5)
         expectSameImage(image, try Fixtures.expected(item))
     }
 
@@ -48,6 +50,20 @@ import Testing
         #expect(try detection.pixel(x: 50, y: 20) == [255, 0, 0])
         #expect(try detection.pixel(x: 30, y: 25) == [0, 0, 0])
         #expect(try detection.pixel(x: 5, y: 6) == [255, 0, 0])
+    }
+
+    @Test func farAwayAndHugeRequestsStayCheap() throws {
+        var image = try Image(mode: .l, size: (8, 8))
+        let far = 1 << 29
+        try image.drawRectangle((far, far, far + 10, far + 10), outline: [9], width: far)
+        #expect(image.pixels.allSatisfy { $0 == 0 })  // every outline line stays right of / below the image
+        // Enclosing the image with a huge width: Pillow 13 (checked with far = 2^20 and 2^26) paints
+        // every pixel but (0, 0), which only the never-reached lines x0 + i and y0 + i would cover.
+        try image.drawRectangle((-far, -far, far, far), outline: [9], width: far)
+        #expect(image.pixels[0] == 0)
+        #expect(image.pixels.dropFirst().allSatisfy { $0 == 9 })
+        #expect(throws: ImageError.self) { try image.drawRectangle((0, 0, Int.max, 3), outline: [1]) }
+        #expect(throws: ImageError.self) { try image.drawText("x", at: (0, 0), color: [1], scale: 1_000_000) }
     }
 
     @Test func invertedRectangleIsAnError() throws {

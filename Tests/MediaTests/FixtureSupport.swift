@@ -25,6 +25,9 @@ struct PillowCase: Decodable, Sendable, CustomTestStringConvertible {
     let quality: Int?
     let error: String?
     let source_pixels: String?
+    let factor: [Int]?
+    let reducing_gap: Double?
+    let file: String?
 
     var testDescription: String {
         var parts = [kind, name]

@@ -8,8 +8,23 @@ import Testing
         let source = try Fixtures.load(item.name)
         let filter = try #require(Resampling(pillowName: item.filter!))
         let box = item.box.map { ($0[0], $0[1], $0[2], $0[3]) }
-        let resized = try source.resized(to: (item.size![0], item.size![1]), resample: filter, box: box)
+        let resized = try source.resized(
+            to: (item.size![0], item.size![1]), resample: filter, box: box, reducingGap: item.reducing_gap)
         expectSameImage(resized, try Fixtures.expected(item))
+    }
+
+    @Test(arguments: Fixtures.cases("reduce"))
+    func reduceEqualsPillow(_ item: PillowCase) throws {
+        let source = try Fixtures.load(item.name)
+        let box = item.box.map { (Int($0[0]), Int($0[1]), Int($0[2]), Int($0[3])) }
+        let reduced = try source.reduced(by: (item.factor![0], item.factor![1]), box: box)
+        expectSameImage(reduced, try Fixtures.expected(item))
+    }
+
+    @Test(arguments: Fixtures.cases("thumbnail"))
+    func thumbnailEqualsPillow(_ item: PillowCase) throws {
+        let thumbnail = try Fixtures.load(item.name).thumbnail((item.size![0], item.size![1]))
+        expectSameImage(thumbnail, try Fixtures.expected(item))
     }
 
     @Test func resizeToTheSameSizeIsIdentity() throws {

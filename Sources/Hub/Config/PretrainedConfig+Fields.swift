@@ -29,7 +29,8 @@ extension PretrainedConfig {
     public var sepTokenId: Int? { int("sep_token_id") }
     public var decoderStartTokenId: Int? { int("decoder_start_token_id") }
     /// `"float32"`, `"bfloat16"`… (Python prints `torch.float32`; the saved JSON has the bare name).
-    public var torchDtype: String? { string("torch_dtype") }
+    /// Configs saved by transformers 5 call it `dtype`; that is read too, so loaders see the weights' type.
+    public var torchDtype: String? { string("torch_dtype") ?? string("dtype") }
     public var tieWordEmbeddings: Bool { bool("tie_word_embeddings") ?? true }
     public var isEncoderDecoder: Bool { bool("is_encoder_decoder") ?? false }
     public var problemType: String? { string("problem_type") }

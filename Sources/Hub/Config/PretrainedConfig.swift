@@ -144,6 +144,36 @@ public struct PretrainedConfig: Sendable, Equatable, CustomStringConvertible {
         return number
     }
 
+    // MARK: - Updating
+
+    /// `config.update(dict)`: set every key (new keys too).
+    public mutating func update(_ changes: JSONObject) {
+        for (key, value) in changes { self[key] = value }
+    }
+
+    /// Keyword arguments of `from_pretrained(name, num_labels=3, …)`, applied as `PretrainedConfig.from_dict`
+    /// does: `num_labels` through its setter, existing attributes set, the rest returned unused (Python hands
+    /// those to the model's constructor).
+    @discardableResult
+    public mutating func apply(kwargs: JSONObject) throws(ConfigError) -> [String] {
+        if let count = kwargs["num_labels"]?.intValue, let labels = kwargs["id2label"], !labels.isNull,
+            labels.objectValue?.count != count
+        {
+            throw .inconsistentLabels(numLabels: count, id2label: labels.serialized())
+        }
+        var unused: [String] = []
+        for (key, value) in kwargs {
+            if key == "num_labels", let count = value.intValue {
+                numLabels = count
+            } else if contains(key) {
+                self[key] = value
+            } else {
+                unused.append(key)
+            }
+        }
+        return unused
+    }
+
     public static func == (lhs: PretrainedConfig, rhs: PretrainedConfig) -> Bool {
         lhs.values == rhs.values && lhs.modelType == rhs.modelType
     }
@@ -155,6 +185,7 @@ public enum ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     case missingField(String, config: String)
     case wrongType(String, expected: String, found: String, config: String)
     case unknownModelType(String, known: [String])
+    case inconsistentLabels(numLabels: Int, id2label: String)
 
     public var description: String {
         switch self {
@@ -164,6 +195,8 @@ public enum ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
             return "config\(config.isEmpty ? "" : " of \(config)"): '\(key)' is missing"
         case .wrongType(let key, let expected, let found, let config):
             return "config\(config.isEmpty ? "" : " of \(config)"): '\(key)' must be \(expected), found \(found)"
+        case .inconsistentLabels(let count, let labels):
+            return "num_labels=\(count) does not match id2label \(labels); pass only one of them"
         case .unknownModelType(let type, let known):
             return "unknown model_type '\(type)' (known: \(known.joined(separator: ", ")))"
         }

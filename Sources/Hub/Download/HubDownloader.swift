@@ -153,6 +153,11 @@ struct HubDownloader {
         }
         defer { try? handle.close() }
         var have = Int((try? handle.seekToEnd()) ?? 0)
+        if have > metadata.size {
+            // Longer than the file: not a prefix of it (the file changed under the same name?). Start over.
+            try? handle.truncate(atOffset: 0)
+            have = 0
+        }
         let bar = ProgressBar(label: file, total: metadata.size, initial: have, enabled: environment.showsProgress)
         var attempts = 0
         var lastError = ""
@@ -162,6 +167,10 @@ struct HubDownloader {
             }
             attempts += 1
             var request = request(metadata.location, method: "GET")
+            if metadata.location.host != URL(string: environment.endpoint)?.host {
+                // A signed CDN URL: the token must not leave the hub (as `huggingface_hub` drops it).
+                request.setValue(nil, forHTTPHeaderField: "Authorization")
+            }
             if have > 0 { request.setValue("bytes=\(have)-", forHTTPHeaderField: "Range") }
             let start = have
             let response = transfer.perform(request, redirects: .followAll, output: handle) { received in

@@ -14,13 +14,18 @@ final class ProgressBar: @unchecked Sendable {
     private var lastDraw = Date.distantPast
     private let start = Date()
     private let initial: Int
+    private let sink: FileHandle
 
-    /// `initial` bytes were already there (a resumed download).
-    init(label: String, total: Int, initial: Int, enabled: Bool) {
+    /// `initial` bytes were already there (a resumed download). Drawn when `enabled` and `sink` is a terminal
+    /// (tests pass `requireTerminal: false` to read the output from a pipe).
+    init(label: String, total: Int, initial: Int, enabled: Bool, sink: FileHandle = .standardError,
+         requireTerminal: Bool = true)
+    {
         self.label = label
         self.total = total
         self.initial = initial
-        self.enabled = enabled && isatty(STDERR_FILENO) != 0
+        self.sink = sink
+        self.enabled = enabled && (!requireTerminal || isatty(sink.fileDescriptor) != 0)
     }
 
     func update(_ done: Int, force: Bool = false) {
@@ -38,13 +43,13 @@ final class ProgressBar: @unchecked Sendable {
         let rate = Double(done - initial) / elapsed
         let line = "\r\(label): \(Int(fraction * 100))%|\(bar)| \(Self.bytes(done))/\(Self.bytes(total)) "
             + "[\(Self.bytes(Int(rate)))/s]"
-        FileHandle.standardError.write(Data(line.utf8))
+        sink.write(Data(line.utf8))
     }
 
     func finish() {
         guard enabled else { return }
         update(total, force: true)
-        FileHandle.standardError.write(Data("\n".utf8))
+        sink.write(Data("\n".utf8))
     }
 
     /// 1.2k / 34.5M / 1.10G, as tqdm's unit_scale does.

@@ -11,9 +11,13 @@ public final class MappedFile: @unchecked Sendable {
     public let path: String
     public let bytes: UnsafeMutableRawPointer
     public let count: Int
+    /// Whether tensors on this mapping may be written: a private (copy-on-write) writable mapping never changes
+    /// the file, and pages are only copied when a write touches them.
+    public let isWritable: Bool
 
-    public init(path: String) throws {
+    public init(path: String, copyOnWrite: Bool = false) throws {
         self.path = path
+        self.isWritable = copyOnWrite
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
             throw TensorError.invalidFile(path: path, detail: "cannot open (\(String(cString: strerror(errno))))")
@@ -27,8 +31,9 @@ public final class MappedFile: @unchecked Sendable {
             bytes = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 64)
             return
         }
-        // MAP_PRIVATE + PROT_WRITE would allow in-place edits without touching the file; read-only is what we need.
-        guard let mapped = mmap(nil, count, PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED else {
+        // MAP_PRIVATE + PROT_WRITE allows in-place edits (`x[0] = 1` on a loaded weight) without touching the file.
+        let protection = copyOnWrite ? PROT_READ | PROT_WRITE : PROT_READ
+        guard let mapped = mmap(nil, count, protection, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED else {
             throw TensorError.invalidFile(path: path, detail: "mmap failed (\(String(cString: strerror(errno))))")
         }
         bytes = mapped

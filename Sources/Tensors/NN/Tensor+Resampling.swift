@@ -158,7 +158,7 @@ extension Tensor {
     /// weights are normalized to sum to 1.
     static func antialiasTaps(cubic: Bool, inSize: Int, outSize: Int, scale: Float) -> AxisTaps {
         func filter(_ value: Float) -> Float {
-            let x = abs(value)
+            let x = Swift.abs(value)
             if !cubic { return x < 1 ? 1 - x : 0 }
             let a: Float = -0.5
             if x < 1 { return ((a + 2) * x - (a + 3)) * x * x + 1 }

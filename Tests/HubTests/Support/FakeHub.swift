@@ -25,6 +25,8 @@ final class FakeHub: @unchecked Sendable {
     private var broken: Set<String> = []
 
     var endpoint: String { server.baseURL }
+    /// Where LFS files are served from: another host name for the same server stands for a CDN.
+    var cdnBase: String { "http://localhost:\(server.port)" }
 
     init(breakFirstTransferAfter: Int? = nil) throws {
         let spec = try Fixture.json("cache_layout/spec.json")
@@ -70,6 +72,16 @@ final class FakeHub: @unchecked Sendable {
             }
             return resolve(String(path.dropFirst("/org/gated/resolve/main/".count)), request: request)
         }
+        if path == "/api/models/\(repo)/revision/main" {
+            var siblings: [JSONValue] = []
+            for name in files.keys.sorted() { siblings.append(["rfilename": .string(name)]) }
+            let body: JSONValue = ["id": .string(repo), "sha": .string(commit), "siblings": .array(siblings)]
+            return CannedResponse(status: 200, headers: [("Content-Type", "application/json")],
+                                  body: Data(body.serialized().utf8))
+        }
+        if path.hasPrefix("/api/models/") {
+            return CannedResponse(status: 404, headers: [("X-Error-Code", "RepoNotFound")])
+        }
         let prefix = "/\(repo)/resolve/main/"
         let commitPrefix = "/\(repo)/resolve/\(commit)/"
         if path.hasPrefix(prefix) { return resolve(String(path.dropFirst(prefix.count)), request: request) }
@@ -90,7 +102,7 @@ final class FakeHub: @unchecked Sendable {
         }
         return CannedResponse(status: 302, headers: [
             ("X-Repo-Commit", commit), ("ETag", "\"pointer-etag\""), ("X-Linked-Etag", "\"\(file.sha256)\""),
-            ("X-Linked-Size", String(file.data.count)), ("Location", "\(endpoint)/cdn/\(file.sha256)"),
+            ("X-Linked-Size", String(file.data.count)), ("Location", "\(cdnBase)/cdn/\(file.sha256)"),
             ("Content-Length", "0"),
         ])
     }

@@ -1,0 +1,41 @@
+import Hub
+import Tensors
+
+/// `model_type` → how to build that architecture. A flat table: adding an architecture is one folder and one line.
+public enum ModelRegistry {
+    struct Entry: Sendable {
+        /// `base_model_prefix`, for resolving base/head checkpoint key differences.
+        let prefix: String
+        let build: @Sendable (PretrainedConfig, Weights, ModelTask) throws -> any PretrainedModel
+    }
+
+    static let table: [String: Entry] = [
+        "bert": Entry(prefix: "bert") { try BertStyleModel(config: $0, weights: $1, family: .bert, task: $2) },
+        "roberta": Entry(prefix: "roberta") { try BertStyleModel(config: $0, weights: $1, family: .roberta, task: $2) },
+        "xlm-roberta": Entry(prefix: "roberta") { try BertStyleModel(config: $0, weights: $1, family: .roberta, task: $2) },
+        "distilbert": Entry(prefix: "distilbert") { try DistilBertModel(config: $0, weights: $1, task: $2) },
+        "albert": Entry(prefix: "albert") { try AlbertModel(config: $0, weights: $1, task: $2) },
+        "deberta-v2": Entry(prefix: "deberta") { try DebertaV2Model(config: $0, weights: $1, task: $2) },
+        "electra": Entry(prefix: "electra") { try BertStyleModel(config: $0, weights: $1, family: .electra, task: $2) },
+    ]
+
+    public static var supportedModelTypes: [String] { table.keys.sorted() }
+
+    /// Builds `task`'s model for `config` from `tensors` (name → tensor, file order).
+    public static func build(config: PretrainedConfig, tensors: [(String, Tensor)], source: String,
+                             task: ModelTask) throws -> (model: any PretrainedModel, report: LoadReport) {
+        guard let entry = table[config.modelType] else {
+            throw ModelError.unknownModelType(config.modelType, known: supportedModelTypes)
+        }
+        let weights = Weights(tensors, source: source, basePrefix: entry.prefix)
+        let model = try entry.build(config, weights, task)
+        return (model, LoadReport(unexpected: weights.unexpectedNames, newlyInitialized: weights.newlyInitializedNames))
+    }
+}
+
+/// What `from_pretrained` would log: checkpoint tensors no module used, and head parameters that were initialized
+/// because the checkpoint lacks them ("You should probably TRAIN this model…").
+public struct LoadReport: Sendable {
+    public let unexpected: [String]
+    public let newlyInitialized: [String]
+}

@@ -1,0 +1,81 @@
+import Foundation
+import Tensors
+
+// MARK: - `sfs-bench ops`: elementwise, softmax, layer_norm and safetensors-open timings
+//
+// Prints one JSON object per benchmark (`{"name": ..., "ms": median, ...}`) so Scripts/bench/tensor_ops.py can put
+// them side by side with PyTorch's numbers for the same shapes (torch.set_num_threads(2)). Run a release build:
+//   swift run -c release sfs-bench ops > /tmp/swift-ops.json
+//   ~/.reference-venv/bin/python Scripts/bench/tensor_ops.py --swift /tmp/swift-ops.json
+
+enum ElementwiseBench {
+    /// Median wall time in milliseconds of `body` over `iterations` runs after one warm-up.
+    static func time(iterations: Int, _ body: () throws -> Void) rethrows -> Double {
+        try body()
+        var samples: [Double] = []
+        for _ in 0..<iterations {
+            let start = DispatchTime.now().uptimeNanoseconds
+            try body()
+            samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        }
+        return samples.sorted()[samples.count / 2]
+    }
+
+    static func report(_ name: String, _ ms: Double, bytes: Double? = nil) {
+        var line = "{\"name\": \"\(name)\", \"ms\": \(String(format: "%.4f", ms))"
+        if let bytes { line += ", \"gbps\": \(String(format: "%.2f", bytes / ms / 1e6))" }
+        print(line + "}")
+    }
+
+    static func run(arguments: [String]) throws {
+        let n = 16 * 1024 * 1024
+        let a = try Tensor.randn([n]), b = try Tensor.randn([n])
+        let bytes = Double(n * 4)
+        // memcpy of the same bytes: the bandwidth ceiling for a streaming op (read 1 buffer, write 1).
+        let source = UnsafeMutableRawPointer.allocate(byteCount: n * 4, alignment: 64)
+        source.initializeMemory(as: UInt8.self, repeating: 1, count: n * 4)
+        defer { source.deallocate() }
+        report("memcpy_16M", time(iterations: 10) {
+            let destination = UnsafeMutableRawPointer.allocate(byteCount: n * 4, alignment: 64)
+            destination.copyMemory(from: source, byteCount: n * 4)
+            destination.deallocate()
+        }, bytes: 2 * bytes)
+        var sink = 0
+        report("add_16M", try time(iterations: 10) { sink &+= try (a + b).count }, bytes: 3 * bytes)
+        report("mul_16M", try time(iterations: 10) { sink &+= try (a * b).count }, bytes: 3 * bytes)
+        report("add_scalar_16M", try time(iterations: 10) { sink &+= try (a + 1.5).count }, bytes: 2 * bytes)
+        report("gelu_16M", time(iterations: 10) { sink &+= a.gelu().count }, bytes: 2 * bytes)
+        report("gelu_tanh_16M", time(iterations: 10) { sink &+= a.gelu(approximate: .tanh).count }, bytes: 2 * bytes)
+
+        for (name, shape) in [("softmax_bert_1x12x128x128", [1, 12, 128, 128]), ("softmax_gpt2_1x12x1024x1024", [1, 12, 1024, 1024])] {
+            let x = try Tensor.randn(shape)
+            report(name, try time(iterations: 10) { sink &+= try x.softmax(dim: -1).count })
+        }
+        for (name, rows) in [("layer_norm_bert_8x128x768", 8 * 128), ("layer_norm_gpt2_1024x768", 1024)] {
+            let x = try Tensor.randn([rows, 768]), w = try Tensor.randn([768]), bias = try Tensor.randn([768])
+            report(name, try time(iterations: 20) { sink &+= try x.layerNorm([768], weight: w, bias: bias).count })
+        }
+
+        // safetensors open: a 500 MB float32 checkpoint of 96 tensors, opened and every tensor looked up.
+        let path = NSTemporaryDirectory() + "sfs-bench-500mb.safetensors"
+        if !FileManager.default.fileExists(atPath: path) {
+            var tensors: [String: Tensor] = [:]
+            for i in 0..<96 { tensors["layer.\(i).weight"] = Tensor.zeros([1302, 1000]) }
+            try Safetensors.save(tensors, to: path)
+        }
+        let before = peakResidentKilobytes()
+        let openMs = try time(iterations: 10) {
+            let file = try SafetensorsFile(path: path)
+            for name in file.names { sink &+= try file.tensor(name).count }
+        }
+        report("safetensors_open_500MB", openMs)
+        print("{\"name\": \"safetensors_open_peak_rss_growth_mb\", \"value\": \(Double(peakResidentKilobytes() - before) / 1024)}")
+        if sink == 42 { print("") }
+    }
+
+    static func peakResidentKilobytes() -> Int {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        return usage.ru_maxrss
+    }
+}

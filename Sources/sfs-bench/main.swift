@@ -1,6 +1,6 @@
 // sfs-bench: benchmark programs, run side by side with the Python reference (see Scripts/bench).
 //
-//   sfs-bench tensors [--only gemm] [--threads N] [--backend openBLAS|native] [--json]
+//   sfs-bench tensors [--only gemm,conv,sdpa] [--threads N] [--backend openBLAS|native] [--json] [--clock wall|cpu]
 //   sfs-bench ops
 //   sfs-bench encoders
 import Foundation
@@ -15,5 +15,6 @@ case "encoders":
     try EncoderBench.run(arguments: Array(arguments.dropFirst()))
 default:
     print("usage: sfs-bench <suite> [options]   (suites: tensors, ops, encoders)")
+    print("       sfs-bench tensors [--only gemm,conv,sdpa] [--threads N] [--backend openBLAS|native] [--json] [--clock wall|cpu]")
     exit(arguments.isEmpty ? 0 : 2)
 }

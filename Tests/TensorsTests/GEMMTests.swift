@@ -140,6 +140,23 @@ import Testing
         #expect(batched == single)
     }
 
+    /// Overlapping single-threaded sections (parallel attention calls) must leave OpenBLAS at the
+    /// configured thread count afterwards, and every result must still be right.
+    @Test func overlappingSingleThreadedSections() throws {
+        let q = try Tensor(Self.values(2 * 4 * 70 * 8, seed: 7), shape: [2, 4, 70, 8])
+        let reference = try Tensor.scaledDotProductAttention(query: q, key: q, value: q).floats()
+        let results = LockedState<[[Float]]>([])
+        DispatchQueue.concurrentPerform(iterations: 6) { _ in
+            let output = (try? Tensor.scaledDotProductAttention(query: q, key: q, value: q).floats()) ?? []
+            results.withLock { $0.append(output) }
+        }
+        results.withLock { all in
+            #expect(all.count == 6)
+            for output in all { #expect(output == reference) }
+        }
+        if let library = GEMM.library { #expect(library.threadCount == GEMM.threadCount) }
+    }
+
     @Test func coreTypeChoice() {
         let zen = CPUFeatures.parse("vendor_id\t: AuthenticAMD\ncpu family\t: 25\nflags\t\t: sse avx2 fma\n")
         #expect(zen.openBLASCoreType == "ZEN")

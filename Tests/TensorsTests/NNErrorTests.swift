@@ -62,6 +62,10 @@ import Testing
         #expect(Self.message { try Tensor.zeros([8, 8]).conv2d(weight: .zeros([1, 1, 3, 3])) } == "conv2d: expected 3-D or 4-D input, got [8, 8]")
         #expect(Self.message { try x.convTranspose2d(weight: .zeros([3, 2, 3, 3]), stride: [2], outputPadding: [2]) }?
             .contains("output padding must be smaller") == true)
+        #expect(Self.message { try x.conv2d(weight: .zeros([4, 3, 3, 3]), stride: [2], padding: "same") }?
+            .contains("not supported for strided convolutions") == true)
+        #expect(Self.message { try x.conv2d(weight: .zeros([4, 3, 3, 3]), padding: "full") }?.contains("invalid padding string") == true)
+        #expect(Self.message { try x.interpolate(scaleFactor: [1e300]) }?.contains("representable size") == true)
         #expect(Self.message { try Tensor.zeros([1, 3, 8]).conv1d(weight: .zeros([2, 3, 3, 3])) }?.hasPrefix("conv1d: expected 3-D weight") == true)
     }
 

@@ -54,6 +54,14 @@ import Testing
             return try Tensor.scaledDotProductAttention(
                 query: input("q"), key: input("k"), value: input("v"), attnMask: inputs["mask"],
                 isCausal: args["is_causal"] as? Bool ?? false, scale: float("scale"))
+        case "conv2d" where args["padding"] is String:
+            return try input("x").conv2d(
+                weight: input("weight"), bias: inputs["bias"], stride: ints(args["stride"]) ?? [1],
+                padding: args["padding"] as? String ?? "", dilation: ints(args["dilation"]) ?? [1], groups: args["groups"] as? Int ?? 1)
+        case "conv1d" where args["padding"] is String:
+            return try input("x").conv1d(
+                weight: input("weight"), bias: inputs["bias"], stride: args["stride"] as? Int ?? 1,
+                padding: args["padding"] as? String ?? "", dilation: args["dilation"] as? Int ?? 1, groups: args["groups"] as? Int ?? 1)
         case "conv2d":
             return try input("x").conv2d(
                 weight: input("weight"), bias: inputs["bias"], stride: ints(args["stride"]) ?? [1],

@@ -36,13 +36,4 @@ extension GEMM {
             }
         }
     }
-
-    /// Runs `body` with every multiply single-threaded (OpenBLAS and native), restoring the
-    /// thread count after. Callers parallelize over independent multiplies themselves.
-    static func withSingleThreadedMultiplies<R>(_ body: () -> R) -> R {
-        let previous = threadCount
-        threadCount = 1
-        defer { threadCount = previous }
-        return body()
-    }
 }

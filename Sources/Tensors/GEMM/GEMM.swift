@@ -33,8 +33,11 @@ public enum GEMM {
         get { state.withLock { $0.threads } }
         set {
             let count = max(1, newValue)
-            state.withLock { $0.threads = count }
-            library?.setThreadCount(count)
+            let library = library
+            state.withLock { state in
+                state.threads = count
+                if state.singleThreadedSections == 0 { library?.setThreadCount(count) }
+            }
         }
     }
 
@@ -62,7 +65,7 @@ public enum GEMM {
         beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
         guard m > 0, n > 0 else { return }
-        let (backend, threads) = state.withLock { ($0.backend, $0.threads) }
+        let (backend, threads) = state.withLock { ($0.backend, $0.singleThreadedSections > 0 ? 1 : $0.threads) }
         if k == 0 || alpha == 0 {
             NativeGEMM.scale(c, m: m, n: n, ldc: ldc, beta: beta)
             return
@@ -104,7 +107,7 @@ public enum GEMM {
         NativeGEMM.sgemm(
             m: m, n: n, k: k, alpha: alpha, a: a, rowStrideA: rowStrideA, colStrideA: colStrideA,
             b: b, rowStrideB: rowStrideB, colStrideB: colStrideB, beta: beta, c: c, ldc: ldc,
-            threads: threadCount)
+            threads: state.withLock { $0.singleThreadedSections > 0 ? 1 : $0.threads })
     }
 
     /// Maps a strided rows×cols matrix to BLAS's (transposed, leading dimension), if it has one.
@@ -169,6 +172,28 @@ public enum GEMM {
     private struct State {
         var backend: Backend
         var threads: Int
+        /// Callers currently running their own parallel loop over single-threaded multiplies (see
+        /// `withSingleThreadedMultiplies`); while > 0 OpenBLAS is set to one thread. A count rather than
+        /// save/restore, so overlapping sections on different threads cannot leave it stuck at 1.
+        var singleThreadedSections = 0
+    }
+
+    /// Runs `body` with every multiply single-threaded (OpenBLAS and native); callers parallelize over
+    /// independent multiplies themselves. Other threads' multiplies during the section are single-
+    /// threaded too (OpenBLAS's thread count is process-wide): slower, never wrong.
+    static func withSingleThreadedMultiplies<R>(_ body: () -> R) -> R {
+        let library = library
+        state.withLock { state in
+            if state.singleThreadedSections == 0 { library?.setThreadCount(1) }
+            state.singleThreadedSections += 1
+        }
+        defer {
+            state.withLock { state in
+                state.singleThreadedSections -= 1
+                if state.singleThreadedSections == 0 { library?.setThreadCount(state.threads) }
+            }
+        }
+        return body()
     }
 
     private static let loaded: (library: OpenBLASLibrary?, failures: [String]) = {

@@ -45,24 +45,46 @@ extension Tensor {
         let result = try Tensor.filledWithBias(bias, shape: [n, outChannels, geometry.outH, geometry.outW], op: op)
         let outPlane = geometry.outH * geometry.outW
         let groupIn = geometry.channels, groupOut = outChannels / groups
-        let col = geometry.isPointwise ? nil : UnsafeMutablePointer<Float>.allocate(capacity: geometry.patchSize * outPlane)
-        defer { col?.deallocate() }
         let xp = x.floatPointer, wp = w.floatPointer, out = result.mutableFloatPointer
-        for image in 0..<n {
-            for group in 0..<groups {
-                let input = xp + (image * shape[1] + group * groupIn) * shape[2] * shape[3]
-                let patches: UnsafePointer<Float>
-                if let col {
-                    Tensor.im2col(input, geometry, into: col)
-                    patches = UnsafePointer(col)
-                } else {
-                    patches = input
+        let beta: Float = bias == nil ? 0 : 1
+        if geometry.isPointwise {
+            // 1×1, stride 1, no padding: the input planes already are the patch matrix.
+            for image in 0..<n {
+                for group in 0..<groups {
+                    GEMM.sgemm(transA: false, transB: false, m: groupOut, n: outPlane, k: groupIn, alpha: 1,
+                               a: wp + group * groupOut * groupIn, lda: groupIn,
+                               b: xp + (image * shape[1] + group * groupIn) * outPlane, ldb: outPlane, beta: beta,
+                               c: out + (image * outChannels + group * groupOut) * outPlane, ldc: outPlane)
                 }
-                GEMM.sgemm(transA: false, transB: false, m: groupOut, n: outPlane, k: geometry.patchSize, alpha: 1,
-                           a: wp + group * groupOut * geometry.patchSize, lda: geometry.patchSize,
-                           b: patches, ldb: outPlane, beta: bias == nil ? 0 : 1,
-                           c: out + (image * outChannels + group * groupOut) * outPlane, ldc: outPlane)
             }
+            return result
+        }
+        // im2col in tiles of output pixels small enough that the tile's patch matrix (≤ 512 KiB) stays in
+        // cache between being written and being multiplied; threads take whole tiles, each multiply
+        // single-threaded (the tiles are independent and this avoids OpenBLAS synchronisation).
+        let widest = max(16, min(outPlane, (1 << 17) / max(geometry.patchSize, 1)))
+        let tilesPerPlane = (outPlane + widest - 1) / widest
+        let tile = (outPlane + tilesPerPlane - 1) / tilesPerPlane  // balanced: no thin last tile
+        let tasks = n * groups * tilesPerPlane
+        let threads = min(GEMM.threadCount, tasks)
+        let work = { (worker: Int) in
+            let col = UnsafeMutablePointer<Float>.allocate(capacity: geometry.patchSize * tile)
+            defer { col.deallocate() }
+            for task in Swift.stride(from: worker, to: tasks, by: threads) {
+                let image = task / (groups * tilesPerPlane), group = (task / tilesPerPlane) % groups
+                let first = (task % tilesPerPlane) * tile, count = min(tile, outPlane - first)
+                let input = xp + (image * shape[1] + group * groupIn) * shape[2] * shape[3]
+                Tensor.im2colTile(input, geometry, firstPixel: first, pixelCount: count, into: col)
+                GEMM.sgemm(transA: false, transB: false, m: groupOut, n: count, k: geometry.patchSize, alpha: 1,
+                           a: wp + group * groupOut * geometry.patchSize, lda: geometry.patchSize,
+                           b: col, ldb: count, beta: beta,
+                           c: out + (image * outChannels + group * groupOut) * outPlane + first, ldc: outPlane)
+            }
+        }
+        if threads > 1 {
+            GEMM.withSingleThreadedMultiplies { NNParallel.forEach(threads, work) }
+        } else {
+            work(0)
         }
         return result
     }
@@ -219,6 +241,45 @@ extension Tensor {
         let threads = rows * plane >= 1 << 16 ? min(GEMM.threadCount, rows) : 1
         NNParallel.forEach(threads) { worker in
             for row in Swift.stride(from: worker, to: rows, by: threads) { fill(row) }
+        }
+    }
+
+    /// The columns [firstPixel, firstPixel + pixelCount) of one image's patch matrix, written densely
+    /// (row stride `pixelCount`) into `col`.
+    static func im2colTile(
+        _ input: UnsafePointer<Float>, _ g: Conv2DGeometry, firstPixel: Int, pixelCount: Int,
+        into col: UnsafeMutablePointer<Float>
+    ) {
+        let lastPixel = firstPixel + pixelCount
+        for row in 0..<g.patchSize {
+            let channel = row / (g.kernelH * g.kernelW), ki = (row / g.kernelW) % g.kernelH, kj = row % g.kernelW
+            let source = input + channel * g.height * g.width
+            let target = col + row * pixelCount - firstPixel  // indexed by absolute pixel
+            let shift = kj * g.dilationW - g.padW
+            var pixel = firstPixel
+            while pixel < lastPixel {
+                let oh = pixel / g.outW, ow0 = pixel % g.outW
+                let ow1 = min(g.outW, ow0 + (lastPixel - pixel))
+                let line = target + oh * g.outW
+                let ih = oh * g.strideH - g.padH + ki * g.dilationH
+                if ih < 0 || ih >= g.height {
+                    (line + ow0).update(repeating: 0, count: ow1 - ow0)
+                } else {
+                    let sourceLine = source + ih * g.width
+                    if g.strideW == 1 {
+                        let first = min(max(ow0, -shift), ow1), last = max(first, min(ow1, g.width - shift))
+                        (line + ow0).update(repeating: 0, count: first - ow0)
+                        (line + first).update(from: sourceLine + first + shift, count: last - first)
+                        (line + last).update(repeating: 0, count: ow1 - last)
+                    } else {
+                        for ow in ow0..<ow1 {
+                            let iw = ow * g.strideW + shift
+                            line[ow] = iw >= 0 && iw < g.width ? sourceLine[iw] : 0
+                        }
+                    }
+                }
+                pixel += ow1 - ow0
+            }
         }
     }
 

@@ -53,8 +53,8 @@ extension Tensor {
                 throw TensorError.invalidArgument(op: op, detail: "scale_factor must have 1 or \(spatial) values, got \(factors.count)")
             }
             let perAxis = factors.count == 1 ? Array(repeating: factors[0], count: spatial) : factors
-            guard perAxis.allSatisfy({ $0 > 0 && $0.isFinite }) else {
-                throw TensorError.invalidArgument(op: op, detail: "scale_factor \(factors) must be positive")
+            guard zip(inSizes, perAxis).allSatisfy({ $1 > 0 && $1.isFinite && Double($0) * $1 < Double(1 << 40) }) else {
+                throw TensorError.invalidArgument(op: op, detail: "scale_factor \(factors) must be positive and give a representable size")
             }
             outSizes = zip(inSizes, perAxis).map { Int((Double($0) * $1).rounded(.down)) }
             if recomputeScaleFactor != true { scales = perAxis.map { $0 } }

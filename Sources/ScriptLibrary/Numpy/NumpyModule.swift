@@ -32,7 +32,7 @@ enum NumpyModule {
             m.attributes[name] = .object(DTypeObject(dtype))
         }
         m.attributes["pi"] = .float(Double.pi)
-        m.define("array", [Parameter("object"), Parameter("dtype", default: .none)]) { a, interp in
+        m.define("array", [Parameter("object"), Parameter("dtype", default: Value.none)]) { a, interp in
             var result: Tensor
             if case .object(let t as TensorObject) = a[0] {
                 result = t.tensor.copy()
@@ -47,11 +47,11 @@ enum NumpyModule {
         m.attributes["asarray"] = m.attributes["array"]
         for (name, reduce) in [("max", { (t: Tensor, d: [Int]?) in try t.amax(dims: d) }), ("min", { try $0.amin(dims: $1) }),
                                ("sum", { try $0.sum(dims: $1) }), ("mean", { try $0.mean(dims: $1) })] as [(String, (Tensor, [Int]?) throws -> Tensor)] {
-            m.define(name, [Parameter("a"), Parameter("axis", default: .none)]) { a, interp in
+            m.define(name, [Parameter("a"), Parameter("axis", default: Value.none)]) { a, interp in
                 wrap(try reduce(try TorchConversion.tensor(a[0], interp, "a"), try interp.optionalDims(a[1], function: name)))
             }
         }
-        m.define("argmax", [Parameter("a"), Parameter("axis", default: .none)]) { a, interp in
+        m.define("argmax", [Parameter("a"), Parameter("axis", default: Value.none)]) { a, interp in
             wrap(try TorchConversion.tensor(a[0], interp, "a").argmax(dim: try interp.optionalInt(a[1])))
         }
         m.define("exp", [Parameter("x")]) { a, interp in wrap(try TorchConversion.tensor(a[0], interp, "x").exp()) }
@@ -71,7 +71,7 @@ enum NumpyModule {
             order.insert(source, at: destination)
             return wrap(try x.permute(order))
         }
-        m.define("transpose", [Parameter("a"), Parameter("axes", default: .none)]) { a, interp in
+        m.define("transpose", [Parameter("a"), Parameter("axes", default: Value.none)]) { a, interp in
             let x = try TorchConversion.tensor(a[0], interp, "a")
             return wrap(a[1].isNone ? x.transposed : try x.permute(try interp.intList(a[1], function: "transpose")))
         }

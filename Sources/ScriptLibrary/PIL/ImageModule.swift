@@ -39,12 +39,12 @@ final class ImageObject: ScriptObject, ArrayConvertible {
         "convert": NativeMethod([Parameter("mode")]) { this, a, interp in
             .object(ImageObject(try this.image.converted(to: try interp.string(a[0], "mode"))))
         },
-        "resize": NativeMethod([Parameter("size"), Parameter("resample", default: .none)]) { this, a, interp in
+        "resize": NativeMethod([Parameter("size"), Parameter("resample", default: Value.none)]) { this, a, interp in
             let size = try interp.intList(a[0], function: "resize")
             guard size.count == 2 else { throw ScriptError.valueError("resize: size must be a (width, height) tuple") }
             return .object(ImageObject(try this.image.resized(to: (size[0], size[1]), resample: try resampling(a[1], interp))))
         },
-        "crop": NativeMethod([Parameter("box", default: .none)]) { this, a, interp in
+        "crop": NativeMethod([Parameter("box", default: Value.none)]) { this, a, interp in
             if a[0].isNone { return .object(ImageObject(this.image)) }
             let box = try interp.iterate(a[0]).map { try interp.toFloat($0) }
             guard box.count == 4 else { throw ScriptError.valueError("crop: box must be (left, upper, right, lower)") }
@@ -55,7 +55,7 @@ final class ImageObject: ScriptObject, ArrayConvertible {
             return .object(ImageObject(this.image.transposed(method)))
         },
         "copy": NativeMethod([]) { this, _, _ in .object(ImageObject(this.image)) },
-        "save": NativeMethod([Parameter("fp"), Parameter("format", default: .none), Parameter("quality", default: .int(75))]) { this, a, interp in
+        "save": NativeMethod([Parameter("fp"), Parameter("format", default: Value.none), Parameter("quality", default: .int(75))]) { this, a, interp in
             try this.image.save(try interp.string(a[0], "fp"), quality: try interp.toInt(a[2]))
             return .none
         },
@@ -75,7 +75,7 @@ enum ImageModule {
         m.define("open", [Parameter("fp"), Parameter("mode", default: .str("r"))]) { a, interp in
             .object(ImageObject(try Image.open(try interp.string(a[0], "fp"))))
         }
-        m.define("fromarray", [Parameter("obj"), Parameter("mode", default: .none)]) { a, interp in
+        m.define("fromarray", [Parameter("obj"), Parameter("mode", default: Value.none)]) { a, interp in
             let tensor = try TorchConversion.tensor(a[0], interp, "obj")
             guard tensor.dtype == .uint8 else {
                 throw ScriptError.typeError("Cannot handle this data type: \(tensor.dtype.torchName); convert with .astype(\"uint8\") first")

@@ -7,10 +7,10 @@ enum FunctionalModule {
 
     static func make() -> ModuleObject {
         let m = ModuleObject("torch.nn.functional", doc: "Functional neural-network ops.")
-        m.define("softmax", [Parameter("input"), Parameter("dim", default: .none)]) { a, interp in
+        m.define("softmax", [Parameter("input"), Parameter("dim", default: Value.none)]) { a, interp in
             wrap(try TorchConversion.tensor(a[0], interp).softmax(dim: try interp.optionalInt(a[1]) ?? -1))
         }
-        m.define("log_softmax", [Parameter("input"), Parameter("dim", default: .none)]) { a, interp in
+        m.define("log_softmax", [Parameter("input"), Parameter("dim", default: Value.none)]) { a, interp in
             wrap(try TorchConversion.tensor(a[0], interp).logSoftmax(dim: try interp.optionalInt(a[1]) ?? -1))
         }
         m.define("relu", [Parameter("input")]) { a, interp in wrap(try TorchConversion.tensor(a[0], interp).relu()) }
@@ -37,9 +37,9 @@ enum FunctionalModule {
             let denominator = try x.norm(p: 2, dims: [dim]).clamp(min: eps).mul(y.norm(p: 2, dims: [dim]).clamp(min: eps))
             return wrap(try dot.div(denominator))
         }
-        m.define("interpolate", [Parameter("input"), Parameter("size", default: .none), Parameter("scale_factor", default: .none),
-                                 Parameter("mode", default: .str("nearest")), Parameter("align_corners", default: .none),
-                                 Parameter("recompute_scale_factor", default: .none), Parameter("antialias", default: .bool(false))]) { a, interp in
+        m.define("interpolate", [Parameter("input"), Parameter("size", default: Value.none), Parameter("scale_factor", default: Value.none),
+                                 Parameter("mode", default: .str("nearest")), Parameter("align_corners", default: Value.none),
+                                 Parameter("recompute_scale_factor", default: Value.none), Parameter("antialias", default: .bool(false))]) { a, interp in
             let x = try TorchConversion.tensor(a[0], interp)
             let modeName = try interp.string(a[3], "mode")
             guard let mode = InterpolationMode(rawValue: modeName) else {
@@ -57,27 +57,27 @@ enum FunctionalModule {
                                           recomputeScaleFactor: a[5].isNone ? nil : try interp.bool(a[5]),
                                           antialias: try interp.bool(a[6])))
         }
-        m.define("pad", [Parameter("input"), Parameter("pad"), Parameter("mode", default: .str("constant")), Parameter("value", default: .none)]) { a, interp in
+        m.define("pad", [Parameter("input"), Parameter("pad"), Parameter("mode", default: .str("constant")), Parameter("value", default: Value.none)]) { a, interp in
             let modeName = try interp.string(a[2], "mode")
             guard let mode = Tensor.PadMode(rawValue: modeName) else { throw ScriptError.notImplemented("pad: mode '\(modeName)'") }
             return wrap(try TorchConversion.tensor(a[0], interp).pad(try interp.intList(a[1], function: "pad"), mode: mode,
                                                                      value: a[3].isNone ? 0 : try interp.toFloat(a[3])))
         }
-        m.define("layer_norm", [Parameter("input"), Parameter("normalized_shape"), Parameter("weight", default: .none), Parameter("bias", default: .none), Parameter("eps", default: .float(1e-5))]) { a, interp in
+        m.define("layer_norm", [Parameter("input"), Parameter("normalized_shape"), Parameter("weight", default: Value.none), Parameter("bias", default: Value.none), Parameter("eps", default: .float(1e-5))]) { a, interp in
             wrap(try TorchConversion.tensor(a[0], interp).layerNorm(
                 try interp.intList(a[1], function: "layer_norm"),
                 weight: a[2].isNone ? nil : try TorchConversion.tensor(a[2], interp, "weight"),
                 bias: a[3].isNone ? nil : try TorchConversion.tensor(a[3], interp, "bias"), eps: try interp.toFloat(a[4])))
         }
-        m.define("linear", [Parameter("input"), Parameter("weight"), Parameter("bias", default: .none)]) { a, interp in
+        m.define("linear", [Parameter("input"), Parameter("weight"), Parameter("bias", default: Value.none)]) { a, interp in
             wrap(try TorchConversion.tensor(a[0], interp).linear(
                 weight: try TorchConversion.tensor(a[1], interp, "weight"), bias: a[2].isNone ? nil : try TorchConversion.tensor(a[2], interp, "bias")))
         }
         m.define("embedding", [Parameter("input"), Parameter("weight")]) { a, interp in
             wrap(try Tensor.embedding(try TorchConversion.tensor(a[0], interp), weight: try TorchConversion.tensor(a[1], interp, "weight")))
         }
-        m.define("scaled_dot_product_attention", [Parameter("query"), Parameter("key"), Parameter("value"), Parameter("attn_mask", default: .none),
-                                                  Parameter("dropout_p", default: .float(0)), Parameter("is_causal", default: .bool(false)), Parameter("scale", default: .none)]) { a, interp in
+        m.define("scaled_dot_product_attention", [Parameter("query"), Parameter("key"), Parameter("value"), Parameter("attn_mask", default: Value.none),
+                                                  Parameter("dropout_p", default: .float(0)), Parameter("is_causal", default: .bool(false)), Parameter("scale", default: Value.none)]) { a, interp in
             wrap(try Tensor.scaledDotProductAttention(
                 query: try TorchConversion.tensor(a[0], interp, "query"), key: try TorchConversion.tensor(a[1], interp, "key"),
                 value: try TorchConversion.tensor(a[2], interp, "value"),

@@ -11,14 +11,14 @@ extension TensorObject {
 
     /// `dim=None` reduces everything; an int or a tuple reduces those dims.
     static func reduction(_ body: @escaping (Tensor, [Int]?, Bool) throws -> Tensor) -> Method {
-        Method([Parameter("dim", default: .none), Parameter("keepdim", default: .bool(false))]) { this, a, interp in
+        Method([Parameter("dim", default: Value.none), Parameter("keepdim", default: .bool(false))]) { this, a, interp in
             wrap(try body(this.tensor, try interp.optionalDims(a[0], function: "reduction"), try interp.bool(a[1])))
         }
     }
 
     /// `max()` / `max(dim)` / `max(other)`: a value, a (values, indices) named tuple, or the elementwise extreme.
     static func extreme(_ name: String, largest: Bool) -> Method {
-        Method([Parameter("dim", default: .none), Parameter("keepdim", default: .bool(false))]) { this, a, interp in
+        Method([Parameter("dim", default: Value.none), Parameter("keepdim", default: .bool(false))]) { this, a, interp in
             if case .object(let other as TensorObject) = a[0] {
                 return wrap(largest ? try this.tensor.maximum(other.tensor) : try this.tensor.minimum(other.tensor))
             }
@@ -65,7 +65,7 @@ extension TensorObject {
     })
 
     static let methods: [String: Method] = [
-        "size": Method([Parameter("dim", default: .none)]) { this, a, interp in
+        "size": Method([Parameter("dim", default: Value.none)]) { this, a, interp in
             guard let dim = try interp.optionalInt(a[0]) else { return .object(SizeObject(this.tensor.shape)) }
             return .int(this.tensor.shape[try this.tensor.normalizedDim(dim, op: "size")])
         },
@@ -88,7 +88,7 @@ extension TensorObject {
         "is_floating_point": Method([]) { this, _, _ in .bool(this.tensor.dtype.isFloatingPoint) },
         "is_contiguous": Method([]) { this, _, _ in .bool(this.tensor.isContiguous) },
         // Shapes
-        "squeeze": Method([Parameter("dim", default: .none)]) { this, a, interp in wrap(try this.tensor.squeeze(try interp.optionalInt(a[0]))) },
+        "squeeze": Method([Parameter("dim", default: Value.none)]) { this, a, interp in wrap(try this.tensor.squeeze(try interp.optionalInt(a[0]))) },
         "unsqueeze": Method([Parameter("dim")]) { this, a, interp in wrap(try this.tensor.unsqueeze(try interp.toInt(a[0]))) },
         "permute": Method(raw: { this, args, interp in wrap(try this.tensor.permute(try interp.intList(args.positional, function: "permute"))) }),
         "transpose": Method([Parameter("dim0"), Parameter("dim1")]) { this, a, interp in
@@ -142,21 +142,21 @@ extension TensorObject {
         "any": reduction { try $0.any(dims: $1, keepdim: $2) },
         "amax": reduction { try $0.amax(dims: $1, keepdim: $2) },
         "amin": reduction { try $0.amin(dims: $1, keepdim: $2) },
-        "std": Method([Parameter("dim", default: .none), Parameter("unbiased", default: .bool(true)), Parameter("keepdim", default: .bool(false))]) { this, a, interp in
+        "std": Method([Parameter("dim", default: Value.none), Parameter("unbiased", default: .bool(true)), Parameter("keepdim", default: .bool(false))]) { this, a, interp in
             wrap(try this.tensor.std(dims: try interp.optionalDims(a[0], function: "std"), correction: try interp.bool(a[1]) ? 1 : 0, keepdim: try interp.bool(a[2])))
         },
-        "var": Method([Parameter("dim", default: .none), Parameter("unbiased", default: .bool(true)), Parameter("keepdim", default: .bool(false))]) { this, a, interp in
+        "var": Method([Parameter("dim", default: Value.none), Parameter("unbiased", default: .bool(true)), Parameter("keepdim", default: .bool(false))]) { this, a, interp in
             wrap(try this.tensor.variance(dims: try interp.optionalDims(a[0], function: "var"), correction: try interp.bool(a[1]) ? 1 : 0, keepdim: try interp.bool(a[2])))
         },
-        "norm": Method([Parameter("p", default: .float(2)), Parameter("dim", default: .none), Parameter("keepdim", default: .bool(false))]) { this, a, interp in
+        "norm": Method([Parameter("p", default: .float(2)), Parameter("dim", default: Value.none), Parameter("keepdim", default: .bool(false))]) { this, a, interp in
             wrap(try this.tensor.norm(p: try interp.toFloat(a[0]), dims: try interp.optionalDims(a[1], function: "norm"), keepdim: try interp.bool(a[2])))
         },
         "max": extreme("max", largest: true),
         "min": extreme("min", largest: false),
-        "argmax": Method([Parameter("dim", default: .none), Parameter("keepdim", default: .bool(false))]) { this, a, interp in
+        "argmax": Method([Parameter("dim", default: Value.none), Parameter("keepdim", default: .bool(false))]) { this, a, interp in
             wrap(try this.tensor.argmax(dim: try interp.optionalInt(a[0]), keepdim: try interp.bool(a[1])))
         },
-        "argmin": Method([Parameter("dim", default: .none), Parameter("keepdim", default: .bool(false))]) { this, a, interp in
+        "argmin": Method([Parameter("dim", default: Value.none), Parameter("keepdim", default: .bool(false))]) { this, a, interp in
             wrap(try this.tensor.argmin(dim: try interp.optionalInt(a[0]), keepdim: try interp.bool(a[1])))
         },
         "softmax": Method([Parameter("dim")]) { this, a, interp in wrap(try this.tensor.softmax(dim: try interp.toInt(a[0]))) },
@@ -185,7 +185,7 @@ extension TensorObject {
             let scale = Scalar.float(Foundation.pow(10, Double(decimals)))
             return wrap(try this.tensor.mul(scale).round().div(scale))
         },
-        "clamp": Method([Parameter("min", default: .none), Parameter("max", default: .none)]) { this, a, interp in
+        "clamp": Method([Parameter("min", default: Value.none), Parameter("max", default: Value.none)]) { this, a, interp in
             func bound(_ v: Value) throws -> Scalar? {
                 if v.isNone { return nil }
                 guard case .scalar(let s) = try TorchConversion.operand(v, interp) else {

@@ -19,7 +19,7 @@ enum TorchModule {
         for (name, dtype) in DTypeObject.spellings { m.attributes[name] = .object(DTypeObject(dtype)) }
         m.attributes["__version__"] = .str("2.13.0+swiftformers")
 
-        m.define("tensor", [Parameter("data"), Parameter("dtype", default: .none), Parameter("device", default: .none)]) { a, interp in
+        m.define("tensor", [Parameter("data"), Parameter("dtype", default: Value.none), Parameter("device", default: Value.none)]) { a, interp in
             if case .object(let t as TensorObject) = a[0] { return wrap(try dtype(a[1]).map { t.tensor.to($0) } ?? t.tensor.copy()) }
             return wrap(try TorchConversion.tensor(from: a[0], dtype: try dtype(a[1]), interp))
         }
@@ -31,17 +31,17 @@ enum TorchModule {
                 return wrap(Tensor.full(shape, value: fill, dtype: try dtype(args.keyword("dtype") ?? .none) ?? .float32))
             }
         }
-        m.define("full", [Parameter("size"), Parameter("fill_value"), Parameter("dtype", default: .none)]) { a, interp in
+        m.define("full", [Parameter("size"), Parameter("fill_value"), Parameter("dtype", default: Value.none)]) { a, interp in
             guard case .scalar(let value) = try TorchConversion.operand(a[1], interp) else { throw ScriptError.typeError("fill_value must be a number") }
             return wrap(try Tensor.full(try interp.intList(a[0], function: "full"), value, dtype: try dtype(a[2])))
         }
         for (name, fill) in [("zeros_like", 0.0), ("ones_like", 1.0)] {
-            m.define(name, [Parameter("input"), Parameter("dtype", default: .none)]) { a, interp in
+            m.define(name, [Parameter("input"), Parameter("dtype", default: Value.none)]) { a, interp in
                 let input = try TorchConversion.tensor(a[0], interp)
                 return wrap(Tensor.full(input.shape, value: fill, dtype: try dtype(a[1]) ?? input.dtype))
             }
         }
-        m.define("arange", [Parameter("start"), Parameter("end", default: .none), Parameter("step", default: .int(1)), Parameter("dtype", default: .none)]) { a, interp in
+        m.define("arange", [Parameter("start"), Parameter("end", default: Value.none), Parameter("step", default: .int(1)), Parameter("dtype", default: Value.none)]) { a, interp in
             func scalar(_ v: Value) throws -> Scalar {
                 guard case .scalar(let s) = try TorchConversion.operand(v, interp) else { throw ScriptError.typeError("arange(): numbers expected") }
                 return s
@@ -52,7 +52,7 @@ enum TorchModule {
         m.define("linspace", [Parameter("start"), Parameter("end"), Parameter("steps")]) { a, interp in
             wrap(try Tensor.linspace(try interp.toFloat(a[0]), try interp.toFloat(a[1]), steps: try interp.toInt(a[2])))
         }
-        m.define("eye", [Parameter("n"), Parameter("m", default: .none), Parameter("dtype", default: .none)]) { a, interp in
+        m.define("eye", [Parameter("n"), Parameter("m", default: Value.none), Parameter("dtype", default: Value.none)]) { a, interp in
             wrap(try Tensor.eye(try interp.toInt(a[0]), try interp.optionalInt(a[1]), dtype: try dtype(a[2]) ?? .float32))
         }
         m.define("randn") { args, interp in wrap(try Tensor.randn(try interp.intList(args.positional, function: "randn"))) }

@@ -31,9 +31,9 @@ final class TokenizerObject: ScriptObject {
 
     func call(_ args: Arguments, in interp: Interpreter) throws -> Value {
         let signature = Signature([
-            Parameter("text", default: .none), Parameter("text_pair", default: .none), Parameter("add_special_tokens", default: .bool(true)),
-            Parameter("padding", default: .bool(false)), Parameter("truncation", default: .none), Parameter("max_length", default: .none),
-            Parameter("stride", default: .int(0)), Parameter("pad_to_multiple_of", default: .none), Parameter("return_tensors", default: .none),
+            Parameter("text", default: Value.none), Parameter("text_pair", default: Value.none), Parameter("add_special_tokens", default: .bool(true)),
+            Parameter("padding", default: .bool(false)), Parameter("truncation", default: Value.none), Parameter("max_length", default: Value.none),
+            Parameter("stride", default: .int(0)), Parameter("pad_to_multiple_of", default: Value.none), Parameter("return_tensors", default: Value.none),
         ], varKeyword: "kwargs")
         let a = try signature.bind(args, function: "__call__")
         let single: Bool
@@ -137,7 +137,7 @@ final class TokenizerObject: ScriptObject {
 
     static let methods: [String: NativeMethod<TokenizerObject>] = [
         "decode": NativeMethod([Parameter("token_ids"), Parameter("skip_special_tokens", default: .bool(false)),
-                                Parameter("clean_up_tokenization_spaces", default: .none)], varKeyword: "kwargs") { this, a, interp in
+                                Parameter("clean_up_tokenization_spaces", default: Value.none)], varKeyword: "kwargs") { this, a, interp in
             .str(try this.tokenizer.decode(try ids(a[0], interp), skipSpecialTokens: try interp.bool(a[1]),
                                            cleanUpTokenizationSpaces: a[2].isNone ? nil : try interp.bool(a[2])))
         },
@@ -153,8 +153,8 @@ final class TokenizerObject: ScriptObject {
         "tokenize": NativeMethod([Parameter("text")], varKeyword: "kwargs") { this, a, interp in
             .list(try this.tokenizer.tokenize(try interp.string(a[0], "text")).map { .str($0) })
         },
-        "encode": NativeMethod([Parameter("text"), Parameter("text_pair", default: .none), Parameter("add_special_tokens", default: .bool(true)),
-                                Parameter("return_tensors", default: .none)], varKeyword: "kwargs") { this, a, interp in
+        "encode": NativeMethod([Parameter("text"), Parameter("text_pair", default: Value.none), Parameter("add_special_tokens", default: .bool(true)),
+                                Parameter("return_tensors", default: Value.none)], varKeyword: "kwargs") { this, a, interp in
             let ids = try this.tokenizer.encode(try interp.string(a[0], "text"), pair: a[1].isNone ? nil : try interp.string(a[1], "text_pair"),
                                                 addSpecialTokens: try interp.bool(a[2]))
             if a[3].isNone { return .list(ids.map { .int($0) }) }
@@ -176,11 +176,11 @@ final class TokenizerObject: ScriptObject {
             let size = this.tokenizer.backend.vocabularySize(withAddedTokens: true)
             return .dict((0..<size).compactMap { id in this.tokenizer.backend.idToToken(id).map { ($0, Value.int(id)) } })
         },
-        "apply_chat_template": NativeMethod([Parameter("conversation"), Parameter("tools", default: .none), Parameter("documents", default: .none),
-                                             Parameter("chat_template", default: .none), Parameter("add_generation_prompt", default: .bool(false)),
+        "apply_chat_template": NativeMethod([Parameter("conversation"), Parameter("tools", default: Value.none), Parameter("documents", default: Value.none),
+                                             Parameter("chat_template", default: Value.none), Parameter("add_generation_prompt", default: .bool(false)),
                                              Parameter("continue_final_message", default: .bool(false)), Parameter("tokenize", default: .bool(true)),
                                              Parameter("padding", default: .bool(false)), Parameter("truncation", default: .bool(false)),
-                                             Parameter("max_length", default: .none), Parameter("return_tensors", default: .none),
+                                             Parameter("max_length", default: Value.none), Parameter("return_tensors", default: Value.none),
                                              Parameter("return_dict", default: .bool(false))], varKeyword: "kwargs") { this, a, interp in
             let messages = try interp.iterate(a[0]).map { message -> [String: Tokenizers.JSONValue] in
                 guard case .dict(let d) = message else { throw ScriptError.typeError("each message must be a dict with 'role' and 'content'") }

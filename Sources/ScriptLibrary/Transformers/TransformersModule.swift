@@ -11,8 +11,8 @@ enum TransformersModule {
     static func make() -> ModuleObject {
         let m = ModuleObject("transformers", doc: "Hugging Face transformers' API over Swiftformers.")
         m.attributes["__version__"] = .str("4.55.4")
-        let pipelineSignature = Signature([Parameter("task", default: .none), Parameter("model", default: .none),
-                                           Parameter("tokenizer", default: .none), Parameter("revision", default: .none)], varKeyword: "kwargs")
+        let pipelineSignature = Signature([Parameter("task", default: Value.none), Parameter("model", default: Value.none),
+                                           Parameter("tokenizer", default: Value.none), Parameter("revision", default: Value.none)], varKeyword: "kwargs")
         m.attributes["pipeline"] = .object(BuiltinFunction("pipeline", pipelineSignature) { a, interp in
             guard case .str(let task) = a[0] else { throw ScriptError.runtimeError("Impossible to instantiate a pipeline without either a task or a model being specified.") }
             var defaults: [String: PipelineValue] = [:]

@@ -98,8 +98,13 @@ extension Interpreter {
         if let x = a.numericValue, let y = b.numericValue {
             if let r = try floatBinary(op, x, y) { return r }
         }
-        if op == .equal { return .bool(try equals(a, b)) }
-        if op == .notEqual { return .bool(!(try equals(a, b))) }
+        if op == .equal || op == .notEqual {
+            // A native object's `==` returns what its `__eq__` returns (a tensor compares elementwise), as in Python.
+            if case .object(let o) = a, let r = try o.binaryOperation(op, b, reflected: false, in: self) { return r }
+            if case .object(let o) = b, let r = try o.binaryOperation(op, a, reflected: true, in: self) { return r }
+            let same = try equals(a, b)
+            return .bool(op == .equal ? same : !same)
+        }
         if let r = try sequenceBinary(op, a, b) { return r }
         if case .object(let o) = a, let r = try o.binaryOperation(op, b, reflected: false, in: self) { return r }
         if case .object(let o) = b, let r = try o.binaryOperation(op, a, reflected: true, in: self) { return r }

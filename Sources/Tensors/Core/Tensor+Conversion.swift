@@ -43,6 +43,11 @@ extension Tensor {
     public func to(_ target: DType) -> Tensor {
         if target == dtype { return self }
         let source = contiguous()
+        return withExtendedLifetime(source) { convert(source, to: target) }
+    }
+
+    /// `to(_:)`'s loops; `source` is dense and kept alive by the caller while its raw pointer is in use.
+    private func convert(_ source: Tensor, to target: DType) -> Tensor {
         let result = Tensor.uninitialized(shape, dtype: target)
         let n = count
         let raw = UnsafeRawPointer(source.basePointer(as: UInt8.self))
@@ -74,19 +79,22 @@ extension Tensor {
     /// The elements in row-major order, converted to Float.
     public func floats() -> [Float] {
         let dense = to(.float32).contiguous()
-        return Array(UnsafeBufferPointer(start: dense.basePointer(as: Float.self), count: dense.count))
+        // The storage must outlive the pointer: ARC may release `dense` right after its last use.
+        return withExtendedLifetime(dense) { Array(UnsafeBufferPointer(start: dense.basePointer(as: Float.self), count: dense.count)) }
     }
 
     /// The elements in row-major order, converted to Int64 (floats truncate toward zero).
     public func int64s() -> [Int64] {
         let dense = to(.int64).contiguous()
-        return Array(UnsafeBufferPointer(start: dense.basePointer(as: Int64.self), count: dense.count))
+        // The storage must outlive the pointer: ARC may release `dense` right after its last use.
+        return withExtendedLifetime(dense) { Array(UnsafeBufferPointer(start: dense.basePointer(as: Int64.self), count: dense.count)) }
     }
 
     /// The elements in row-major order as Bool (nonzero is true).
     public func bools() -> [Bool] {
         let dense = to(.bool).contiguous()
-        return Array(UnsafeBufferPointer(start: dense.basePointer(as: Bool.self), count: dense.count))
+        // The storage must outlive the pointer: ARC may release `dense` right after its last use.
+        return withExtendedLifetime(dense) { Array(UnsafeBufferPointer(start: dense.basePointer(as: Bool.self), count: dense.count)) }
     }
 
     /// The element at a full multi-index, as Double (`tensor[i, j].item()`).

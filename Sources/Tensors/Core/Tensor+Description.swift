@@ -74,8 +74,11 @@ private struct TensorPrinter {
     }
 
     private func allValues(_ t: Tensor) -> [Double] {
-        let raw = UnsafeRawPointer(t.contiguous().basePointer(as: UInt8.self))
-        return (0..<t.count).map { t.dtype.loadDouble(raw, $0) }
+        let dense = t.contiguous()
+        return withExtendedLifetime(dense) {
+            let raw = UnsafeRawPointer(dense.basePointer(as: UInt8.self))
+            return (0..<dense.count).map { dense.dtype.loadDouble(raw, $0) }
+        }
     }
 
     /// `get_summarized_data`: only the edge items of every dimension.

@@ -51,6 +51,7 @@ let package = Package(
         .testTarget(name: "JinjaTests", dependencies: ["Jinja"]),
         .testTarget(name: "HubTests", dependencies: ["Hub"]),
         .testTarget(name: "MediaTests", dependencies: ["Media"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "REPLTests", dependencies: ["REPL", "Script"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -26,6 +26,9 @@ struct SFS: ParsableCommand {
     @Option(name: .customShort("c"), help: ArgumentHelp("Run the program passed as a string.", valueName: "code"))
     var command: String?
 
+    @Flag(name: .customLong("check"), help: "Only parse the given files; report each as ok or with its syntax error.")
+    var checkOnly = false
+
     @Argument(help: "A .sfs script to run, then arguments passed to it as sys.argv[1:].")
     var script: String?
 
@@ -70,6 +73,24 @@ struct SFS: ParsableCommand {
     }
 
     func run() throws {
+        if checkOnly {
+            var failures: Int32 = 0
+            for path in ([script].compactMap { $0 } + arguments) {
+                guard case .success(let source) = ScriptFile.load(path) else {
+                    print("error \(path): cannot read")
+                    failures += 1
+                    continue
+                }
+                do {
+                    _ = try Interpreter().compile(source, file: path)
+                    print("ok \(path)")
+                } catch let e as SyntaxError {
+                    print("error \(path):\(e.location.line): \(e.kind): \(e.message)")
+                    failures += 1
+                }
+            }
+            Foundation_exit(failures == 0 ? 0 : 1)
+        }
         if let command {
             Foundation_exit(runSource(command, file: "<string>", argv: ["-c"] + arguments))
         }

@@ -38,11 +38,11 @@ final class CallExpr: Expr {
                     switch (hot, object) {
                     case (.append, .list(let l)):
                         l.items.append(try simple[0].eval(i))
-                        return .none
+                        return Value.none
                     case (.get, .dict(let d)):
                         let key = try simple[0].eval(i)
                         if let v = try d.get(key) { return v }
-                        return simple.count == 2 ? try simple[1].eval(i) : .none
+                        return simple.count == 2 ? try simple[1].eval(i) : Value.none
                     default: break
                     }
                 }
@@ -260,7 +260,7 @@ extension Interpreter {
                 returnValue = .none
                 return r
             }
-            return .none
+            return Value.none
         } catch var e as ScriptError {
             let loc = e.location ?? code.body.first?.location ?? SourceLocation(line: 0, column: 0, endColumn: 0)
             if e.traceback.count < 200 || depth < 50 {

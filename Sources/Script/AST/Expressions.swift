@@ -69,7 +69,7 @@ final class NameExpr: Expr {
         _ = try eval(i)
         switch scope {
         case .local(let s): i.stack[i.base &+ s] = .unbound
-        case .global(let g): i.globals.values[g] = .unbound
+        case .global(let g): i.globals.values[g] = i.builtins[name] ?? .unbound
         case .cell(let c): i.cells[c].value = .unbound
         case .unresolved: break
         }
@@ -324,7 +324,7 @@ final class SliceExpr: Expr {
         super.init(loc)
     }
     override func eval(_ i: Interpreter) throws -> Value {
-        .object(SliceObject(start: try lower?.eval(i) ?? .none, stop: try upper?.eval(i) ?? .none, step: try step?.eval(i) ?? .none))
+        .object(SliceObject(start: try lower?.eval(i) ?? Value.none, stop: try upper?.eval(i) ?? Value.none, step: try step?.eval(i) ?? Value.none))
     }
 }
 

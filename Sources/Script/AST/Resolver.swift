@@ -289,6 +289,7 @@ struct Resolver {
             try resolveTarget(f.target, scope)
         case let c as ClassDefStmt:
             for b in c.bases { try resolveExpr(b, scope) }
+            for d in c.decorators { try resolveExpr(d, scope) }
             for stmt in c.body {
                 switch stmt {
                 case let f as FunctionDefStmt:

@@ -121,7 +121,7 @@ final class ReturnStmt: Stmt {
         super.init(loc)
     }
     override func exec(_ i: Interpreter) throws -> Flow {
-        i.returnValue = try value?.eval(i) ?? .none
+        i.returnValue = try value?.eval(i) ?? Value.none
         return .returned
     }
 }
@@ -252,6 +252,7 @@ final class ClassDefStmt: Stmt {
     let body: [Stmt]
     let target: NameExpr
     let docstring: String?
+    var decorators: [Expr] = []
     init(_ name: String, bases: [Expr], body: [Stmt], target: NameExpr, docstring: String?, _ loc: SourceLocation) {
         self.name = name
         self.bases = bases
@@ -279,7 +280,9 @@ final class ClassDefStmt: Stmt {
                 if case .object(let o as StaticMethodObject) = made, case .function(let fn) = o.function { fn.definingClass = cls }
                 cls.attributes[f.code.name] = made
             case let a as AssignStmt:
-                let v = try a.value.eval(i)
+                // Names assigned earlier in the class body (`__repr__ = __str__`) are visible.
+                let v: Value
+                if let n = a.value as? NameExpr, let own = cls.attributes[n.name] { v = own } else { v = try a.value.eval(i) }
                 for t in a.targets {
                     if let n = t as? NameExpr { cls.attributes[n.name] = v }
                 }
@@ -287,7 +290,9 @@ final class ClassDefStmt: Stmt {
                 _ = try s.exec(i)
             }
         }
-        try target.assign(.object(cls), i)
+        var made = Value.object(cls)
+        for d in decorators.reversed() { made = try i.call(try d.eval(i), Arguments([made])) }
+        try target.assign(made, i)
         return .normal
     }
 }

@@ -5,7 +5,7 @@ extension Interpreter {
     public func typeObject(of v: Value) -> Value {
         if case .object(let o) = v {
             if let i = o as? InstanceObject { return .object(i.cls) }
-            if o is ClassObject { return builtins["type"] ?? .none }
+            if o is ClassObject { return builtins["type"] ?? Value.none }
         }
         let name = v.typeName
         if let t = builtinTypes[name] { return .object(t) }
@@ -70,7 +70,7 @@ extension Interpreter {
             let invalid = ScriptError.valueError("invalid literal for int() with base \(base ?? 10): \(pythonStringRepr(s))")
             guard !digits.isEmpty, !body.hasPrefix("_"), !body.hasSuffix("_"), !body.contains("__") else { throw invalid }
             guard let magnitude = UInt(digits, radix: radix) else {
-                if digits.allSatisfy({ $0.isHexDigit }) { throw ScriptError.overflow("int too large (ints are 64-bit): \(s)") }
+                if digits.allSatisfy({ $0.isASCII && Int(String($0), radix: radix) != nil }) { throw ScriptError.overflow("int too large (ints are 64-bit): \(s)") }
                 throw invalid
             }
             if negative {
@@ -201,7 +201,7 @@ extension Interpreter {
             try args.expectPositional("slice", min: 1, max: 3)
             let p = args.positional
             if p.count == 1 { return .object(SliceObject(start: .none, stop: p[0], step: .none)) }
-            return .object(SliceObject(start: p[0], stop: p[1], step: p.count > 2 ? p[2] : .none))
+            return .object(SliceObject(start: p[0], stop: p[1], step: p.count > 2 ? p[2] : Value.none))
         }
         _ = makeType("NoneType", check: { $0.isNone }) { _, _ in .none }
         _ = makeType("function", check: { if case .function = $0 { return true }; return false }) { _, _ in
@@ -223,9 +223,9 @@ extension Interpreter {
         let base = exceptionClasses["BaseException"]
         base?.attributes["__init__"] = .object(BuiltinFunction("__init__") { args, _ in
             if case .object(let o as InstanceObject)? = args.positional.first { o.args = Array(args.positional.dropFirst()) }
-            return .none
+            return Value.none
         })
-        base?.attributes["with_traceback"] = .object(BuiltinFunction("with_traceback") { args, _ in args.positional.first ?? .none })
+        base?.attributes["with_traceback"] = .object(BuiltinFunction("with_traceback") { args, _ in args.positional.first ?? Value.none })
         let tree: [(String, String)] = [
             ("SystemExit", "BaseException"), ("KeyboardInterrupt", "BaseException"), ("GeneratorExit", "BaseException"),
             ("Exception", "BaseException"), ("StopIteration", "Exception"), ("ArithmeticError", "Exception"),
@@ -240,7 +240,7 @@ extension Interpreter {
             ("RuntimeError", "Exception"), ("RecursionError", "RuntimeError"),
             ("NotImplementedError", "RuntimeError"), ("SyntaxError", "Exception"),
             ("IndentationError", "SyntaxError"), ("SystemError", "Exception"), ("TypeError", "Exception"),
-            ("ValueError", "Exception"), ("UnicodeError", "ValueError"), ("UnicodeDecodeError", "UnicodeError"),
+            ("ValueError", "Exception"), ("UnicodeError", "ValueError"), ("JSONDecodeError", "ValueError"), ("UnicodeDecodeError", "UnicodeError"),
             ("UnicodeEncodeError", "UnicodeError"), ("Warning", "Exception"), ("UserWarning", "Warning"),
             ("DeprecationWarning", "Warning"), ("FutureWarning", "Warning"), ("RuntimeWarning", "Warning"),
         ]

@@ -24,7 +24,7 @@ extension Interpreter {
                                 text += try i.str(a)
                             }
                             try f.write(text + end)
-                            return .none
+                            return Value.none
                         }
                     }
                 case "flush": break
@@ -38,7 +38,7 @@ extension Interpreter {
             }
             text += end
             if toError { i.writeError(text) } else { i.write(text) }
-            return .none
+            return Value.none
         }
         def("len") { args, i in
             try args.expectPositional("len", min: 1)
@@ -278,7 +278,7 @@ extension Interpreter {
             try args.expectPositional("setattr", min: 3)
             guard case .str(let name) = args.positional[1] else { throw ScriptError.typeError("attribute name must be string") }
             try i.setAttribute(args.positional[0], name, args.positional[2])
-            return .none
+            return Value.none
         }
         def("delattr") { args, _ in
             try args.expectPositional("delattr", min: 2)
@@ -286,7 +286,7 @@ extension Interpreter {
                   o.attributes.removeValue(forKey: name) != nil else {
                 throw ScriptError.attributeError("attribute not found")
             }
-            return .none
+            return Value.none
         }
         def("id") { args, _ in
             try args.expectPositional("id", min: 1)
@@ -304,11 +304,9 @@ extension Interpreter {
         def("hash") { args, _ in
             try args.expectPositional("hash", min: 1)
             let v = args.positional[0]
-            try HashKey.checkHashable(v)
             if let n = v.intLike { return .int(n == -1 ? -2 : n) }
-            var h = Hasher()
-            HashKey.hashValue(v, into: &h)
-            return .int(h.finalize())
+            if case .float(let d) = v, d == d.rounded(), abs(d) < 9.2e18 { return .int(Int(d) == -1 ? -2 : Int(d)) }
+            return .int(try keyHash(v))
         }
         def("chr") { args, _ in
             try args.expectPositional("chr", min: 1)
@@ -373,15 +371,15 @@ extension Interpreter {
         }
         def("vars") { args, i in
             if let v = args.positional.first { return try i.getAttribute(v, "__dict__") }
-            return try i.call(i.builtins["globals"] ?? .none, Arguments())
+            return try i.call(i.builtins["globals"] ?? Value.none, Arguments())
         }
         def("help") { args, i in
             guard let v = args.positional.first else {
                 i.write("Type help(object) for help about object.\n")
-                return .none
+                return Value.none
             }
             i.write(try i.helpText(v) + "\n")
-            return .none
+            return Value.none
         }
         def("super") { args, i in
             if args.positional.count == 2, case .object(let c as ClassObject) = args.positional[0] {
@@ -392,8 +390,8 @@ extension Interpreter {
             }
             return .object(SuperObject(cls: cls, instance: i.stack[i.base]))
         }
-        def("staticmethod") { args, _ in .object(StaticMethodObject(args.positional.first ?? .none)) }
-        def("property") { args, _ in .object(PropertyObject(getter: args.positional.first ?? .none)) }
+        def("staticmethod") { args, _ in .object(StaticMethodObject(args.positional.first ?? Value.none)) }
+        def("property") { args, _ in .object(PropertyObject(getter: args.positional.first ?? Value.none)) }
         def("exit") { args, _ in throw ScriptError(type: "SystemExit", args: Array(args.positional.prefix(1))) }
         builtins["quit"] = builtins["exit"]
         builtins["NotImplemented"] = .object(NotImplementedObject.shared)
@@ -478,7 +476,7 @@ extension Interpreter {
         var bestKey = key.map { k in try? call(k, Arguments([best])) } ?? best
         if let key, !key.isNone { bestKey = try call(key, Arguments([best])) } else { bestKey = best }
         for v in items.dropFirst() {
-            let k = (key != nil && !(key?.isNone ?? true)) ? try call(key ?? .none, Arguments([v])) : v
+            let k = (key != nil && !(key?.isNone ?? true)) ? try call(key ?? Value.none, Arguments([v])) : v
             if wantMax ? try lessThan(bestKey ?? best, k) : try lessThan(k, bestKey ?? best) {
                 best = v
                 bestKey = k

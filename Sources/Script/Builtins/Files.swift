@@ -126,12 +126,12 @@ final class FileObject: ScriptObject, ScriptIterator {
         case "writelines":
             return .object(BuiltinFunction("writelines") { [unowned self] args, i in
                 for v in try i.iterate(args.positional.first ?? .list([])) { try self.write(try i.str(v)) }
-                return .none
+                return Value.none
             })
         case "close":
             return .object(BuiltinFunction("close") { [unowned self] _, _ in
                 self.close()
-                return .none
+                return Value.none
             })
         case "flush": return .object(BuiltinFunction("flush") { _, _ in .none })
         default: return nil
@@ -152,7 +152,7 @@ final class StreamObject: ScriptObject {
                 if fd == 2 { i.writeError(s) } else { i.write(s) }
                 return .int(s.unicodeScalars.count)
             })
-        case "flush": return .object(BuiltinFunction("flush") { _, i in i.flush(); return .none })
+        case "flush": return .object(BuiltinFunction("flush") { _, i in i.flush(); return Value.none })
         case "isatty": return .object(BuiltinFunction("isatty") { [fd] _, _ in .bool(isatty(fd) != 0) })
         default: return nil
         }

@@ -124,7 +124,7 @@ func formatGeneral(_ x: Double, precision p0: Int, alternate: Bool, upper: Bool,
     let sci = cFormat(x, "e", precision: p - 1)
     let exp = Int(sci[sci.index(after: sci.firstIndex(of: "e")!)...]) ?? 0
     var out: String
-    if exp >= -4 && exp < p {
+    if exp >= -4 && exp < (noType ? p - 1 : p) {
         out = cFormat(x, "f", precision: max(0, p - 1 - exp))
         if !alternate && out.contains(".") {
             while out.last == "0" { out.removeLast() }

@@ -11,6 +11,10 @@ extension Interpreter {
     static let intMethods: Set<String> = ["bit_length", "to_bytes", "conjugate", "is_integer"]
     static let floatMethods: Set<String> = ["is_integer", "hex", "conjugate", "as_integer_ratio"]
 
+    static let builtinMethodNames: [String: Set<String>] = [
+        "list": listMethods, "tuple": tupleMethods, "dict": dictMethods, "str": strMethods, "int": intMethods, "float": floatMethods,
+    ]
+
     func hasBuiltinMethod(_ v: Value, _ name: String) -> Bool {
         switch v {
         case .list: return Interpreter.listMethods.contains(name)
@@ -75,14 +79,14 @@ extension Interpreter {
         case "append":
             if args.positional.count == 1 && args.keywords.isEmpty {
                 l.items.append(args.positional[0])
-                return .none
+                return Value.none
             }
             try args.expectPositional("list.append", min: 1)
-            return .none
+            return Value.none
         case "extend":
             try args.expectPositional("list.extend", min: 1)
             l.items.append(contentsOf: try iterate(args.positional[0]))
-            return .none
+            return Value.none
         case "insert":
             try args.expectPositional("insert", min: 2)
             guard var k = args.positional[0].intLike else {
@@ -90,7 +94,7 @@ extension Interpreter {
             }
             if k < 0 { k = max(0, k + l.items.count) }
             l.items.insert(args.positional[1], at: min(k, l.items.count))
-            return .none
+            return Value.none
         case "pop":
             try args.expectPositional("pop", min: 0, max: 1)
             if l.items.isEmpty { throw ScriptError.indexError("pop from empty list") }
@@ -102,7 +106,7 @@ extension Interpreter {
             try args.expectPositional("list.remove", min: 1)
             for (k, x) in l.items.enumerated() where try equals(x, args.positional[0]) {
                 l.items.remove(at: k)
-                return .none
+                return Value.none
             }
             throw ScriptError.valueError("list.remove(x): x not in list")
         case "index": return try sequenceIndexOf(l.items, args, "list")
@@ -112,13 +116,13 @@ extension Interpreter {
         case "sort":
             if !args.positional.isEmpty { throw ScriptError.typeError("sort() takes no positional arguments") }
             l.items = try sortValues(l.items, key: args.keyword("key"), reverse: try truthy(args.keyword("reverse") ?? .bool(false)))
-            return .none
+            return Value.none
         case "reverse":
             l.items.reverse()
-            return .none
+            return Value.none
         case "clear":
             l.items.removeAll()
-            return .none
+            return Value.none
         case "copy": return .list(ListObject(l.items))
         default: return nil
         }
@@ -149,7 +153,7 @@ extension Interpreter {
         switch name {
         case "get":
             try args.expectPositional("get", min: 1, max: 2)
-            return try d.get(args.positional[0]) ?? (args.positional.count > 1 ? args.positional[1] : .none)
+            return try d.get(args.positional[0]) ?? (args.positional.count > 1 ? args.positional[1] : Value.none)
         case "keys": return .object(DictViewObject(d, .keys))
         case "values": return .object(DictViewObject(d, .values))
         case "items": return .object(DictViewObject(d, .items))
@@ -165,7 +169,7 @@ extension Interpreter {
         case "setdefault":
             try args.expectPositional("setdefault", min: 1, max: 2)
             if let v = try d.get(args.positional[0]) { return v }
-            let v = args.positional.count > 1 ? args.positional[1] : .none
+            let v = args.positional.count > 1 ? args.positional[1] : Value.none
             try d.set(args.positional[0], v)
             return v
         case "update":
@@ -185,10 +189,10 @@ extension Interpreter {
                 }
             }
             for (k, v) in args.keywords { try d.set(.str(k), v) }
-            return .none
+            return Value.none
         case "clear":
             d.removeAll()
-            return .none
+            return Value.none
         case "copy": return .dict(d.copy())
         default: return nil
         }

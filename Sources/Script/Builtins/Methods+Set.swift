@@ -28,29 +28,29 @@ extension SetObject {
         case "add":
             try args.expectPositional("set.add", min: 1)
             try insert(args.positional[0])
-            return .none
+            return Value.none
         case "remove":
             try args.expectPositional("set.remove", min: 1)
             if try storage.remove(args.positional[0]) == nil { throw ScriptError.keyError(args.positional[0]) }
-            return .none
+            return Value.none
         case "discard":
             try args.expectPositional("set.discard", min: 1)
             try storage.remove(args.positional[0])
-            return .none
+            return Value.none
         case "pop":
             guard let first = items.first else { throw ScriptError.keyError(.str("pop from an empty set")) }
             try storage.remove(first)
             return first
         case "clear":
             storage.removeAll()
-            return .none
+            return Value.none
         case "copy":
             let s = SetObject(frozen: frozen)
             for v in items { try s.insert(v) }
             return .object(s)
         case "update":
             for o in try others(args, i) { for v in o.items { try insert(v) } }
-            return .none
+            return Value.none
         case "union", "intersection", "difference", "symmetric_difference":
             var result = SetObject(frozen: frozen)
             for v in items { try result.insert(v) }
@@ -69,7 +69,7 @@ extension SetObject {
                 storage.removeAll()
                 for v in keep { try insert(v) }
             }
-            return .none
+            return Value.none
         case "issubset":
             let o = try others(args, i)[0]
             return .bool(try items.allSatisfy { try o.contains($0) })

@@ -120,7 +120,7 @@ final class DictLikeObject: ScriptObject {
             case "update", "subtract":
                 return .object(BuiltinFunction(name) { [unowned self] args, i in
                     try self.count(args, i, sign: name == "update" ? 1 : -1)
-                    return .none
+                    return Value.none
                 })
             default: break
             }
@@ -133,7 +133,7 @@ final class DictLikeObject: ScriptObject {
         if name == "move_to_end", case .ordered = kind {
             return .object(BuiltinFunction("move_to_end") { [unowned self] args, i in
                 guard let key = args.positional.first, let v = try self.storage.remove(key) else {
-                    throw ScriptError.keyError(args.positional.first ?? .none)
+                    throw ScriptError.keyError(args.positional.first ?? Value.none)
                 }
                 if try i.truthy(args.keyword("last") ?? .bool(true)) {
                     try self.storage.set(key, v)
@@ -143,7 +143,7 @@ final class DictLikeObject: ScriptObject {
                     try self.storage.set(key, v)
                     for (k, x) in rest { try self.storage.set(k, x) }
                 }
-                return .none
+                return Value.none
             })
         }
         return nil
@@ -278,9 +278,9 @@ final class DequeObject: ScriptObject {
     func attribute(_ name: String, in interp: Interpreter) throws -> Value? {
         let method: ((Arguments, Interpreter) throws -> Value)?
         switch name {
-        case "maxlen": return maxlen.map { .int($0) } ?? .none
-        case "append": method = { [unowned self] a, _ in self.append(a.positional.first ?? .none); return .none }
-        case "appendleft": method = { [unowned self] a, _ in self.appendLeft(a.positional.first ?? .none); return .none }
+        case "maxlen": return maxlen.map { .int($0) } ?? Value.none
+        case "append": method = { [unowned self] a, _ in self.append(a.positional.first ?? Value.none); return Value.none }
+        case "appendleft": method = { [unowned self] a, _ in self.appendLeft(a.positional.first ?? Value.none); return Value.none }
         case "pop": method = { [unowned self] _, _ in
             guard let v = self.items.popLast() else { throw ScriptError.indexError("pop from an empty deque") }
             return v
@@ -291,25 +291,25 @@ final class DequeObject: ScriptObject {
         }
         case "extend": method = { [unowned self] a, i in
             for v in try i.iterate(a.positional.first ?? .tuple([])) { self.append(v) }
-            return .none
+            return Value.none
         }
         case "extendleft": method = { [unowned self] a, i in
             for v in try i.iterate(a.positional.first ?? .tuple([])) { self.appendLeft(v) }
-            return .none
+            return Value.none
         }
         case "rotate": method = { [unowned self] a, _ in
-            guard !self.items.isEmpty else { return .none }
+            guard !self.items.isEmpty else { return Value.none }
             let n = floorModulo(a.positional.first?.intLike ?? 1, self.items.count)
             self.items = Array(self.items[(self.items.count - n)...] + self.items[..<(self.items.count - n)])
-            return .none
+            return Value.none
         }
-        case "clear": method = { [unowned self] _, _ in self.items.removeAll(); return .none }
-        case "reverse": method = { [unowned self] _, _ in self.items.reverse(); return .none }
+        case "clear": method = { [unowned self] _, _ in self.items.removeAll(); return Value.none }
+        case "reverse": method = { [unowned self] _, _ in self.items.reverse(); return Value.none }
         case "copy": method = { [unowned self] _, _ in .object(DequeObject(self.items, maxlen: self.maxlen)) }
         case "count", "index", "remove":
             method = { [unowned self] a, i in
                 let l = ListObject(self.items)
-                let r = try i.callBuiltinMethod(.list(l), name, a) ?? .none
+                let r = try i.callBuiltinMethod(.list(l), name, a) ?? Value.none
                 self.items = l.items
                 return r
             }
@@ -346,7 +346,7 @@ extension Interpreter {
             return .object(c)
         }
         m.define("defaultdict") { args, i in
-            let factory = args.positional.first ?? .none
+            let factory = args.positional.first ?? Value.none
             let d = DictLikeObject(.defaultDict(factory))
             if args.positional.count > 1 || !args.keywords.isEmpty {
                 var rest = args

@@ -155,7 +155,7 @@ extension Interpreter {
         }
         m.define("zip_longest") { args, i in
             let its = try args.positional.map { try i.makeIterator($0) }
-            let fill = args.keyword("fillvalue") ?? .none
+            let fill = args.keyword("fillvalue") ?? Value.none
             var done = [Bool](repeating: false, count: its.count)
             return iterator("zip_longest") {
                 var row: [Value] = []

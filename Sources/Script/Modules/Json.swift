@@ -14,7 +14,7 @@ extension Interpreter {
             let fp = rest.remove(at: 1)
             let text = try i.jsonDumps(rest)
             _ = try i.call(try i.getAttribute(fp, "write"), Arguments([.str(text)]))
-            return .none
+            return Value.none
         }
         m.define("loads", [Parameter("s")]) { a, i in
             guard case .str(let s) = a[0] else { throw ScriptError.typeError("the JSON object must be str, not '\(a[0].typeName)'") }
@@ -22,11 +22,11 @@ extension Interpreter {
             return try parser.parseDocument()
         }
         m.define("load", [Parameter("fp")]) { a, i in
-            guard case .str(let s) = try i.call(try i.getAttribute(a[0], "read"), Arguments()) else { return .none }
+            guard case .str(let s) = try i.call(try i.getAttribute(a[0], "read"), Arguments()) else { return Value.none }
             var parser = JSONParser(Array(s.unicodeScalars))
             return try parser.parseDocument()
         }
-        m.attributes["JSONDecodeError"] = exceptionClasses["ValueError"].map { .object($0) } ?? .none
+        m.attributes["JSONDecodeError"] = exceptionClasses["ValueError"].map { .object($0) } ?? Value.none
         return m
     }
 

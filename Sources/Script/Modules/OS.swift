@@ -135,7 +135,7 @@ extension Interpreter {
         m.define("chdir", [Parameter("path")]) { a, _ in
             guard case .str(let path) = a[0] else { throw ScriptError.typeError("chdir: path should be string") }
             if chdir(path) != 0 { throw osError(path) }
-            return .none
+            return Value.none
         }
         m.define("listdir", [Parameter("path", default: .str("."))]) { a, _ in
             guard case .str(let path) = a[0] else { throw ScriptError.typeError("listdir: path should be string") }
@@ -153,13 +153,13 @@ extension Interpreter {
         m.define("mkdir", [Parameter("path"), Parameter("mode", default: .int(0o777))]) { a, _ in
             guard case .str(let path) = a[0] else { throw ScriptError.typeError("mkdir: path should be string") }
             if mkdir(path, mode_t(a[1].intLike ?? 0o777)) != 0 { throw osError(path) }
-            return .none
+            return Value.none
         }
         m.define("makedirs", [Parameter("name"), Parameter("mode", default: .int(0o777)), Parameter("exist_ok", default: .bool(false))]) { a, i in
             guard case .str(let path) = a[0] else { throw ScriptError.typeError("makedirs: path should be string") }
             let existOK = try i.truthy(a[2])
             if fileStatus(path) != nil {
-                if existOK { return .none }
+                if existOK { return Value.none }
                 throw ScriptError(type: "FileExistsError", "[Errno 17] File exists: \(pythonStringRepr(path))")
             }
             var current = path.hasPrefix("/") ? "/" : ""
@@ -167,23 +167,23 @@ extension Interpreter {
                 current += (current.isEmpty || current.hasSuffix("/") ? "" : "/") + part
                 if fileStatus(current) == nil, mkdir(current, 0o777) != 0 { throw osError(current) }
             }
-            return .none
+            return Value.none
         }
         m.define("remove", [Parameter("path")]) { a, _ in
             guard case .str(let path) = a[0] else { throw ScriptError.typeError("remove: path should be string") }
             if unlink(path) != 0 { throw osError(path) }
-            return .none
+            return Value.none
         }
         m.attributes["unlink"] = m.attributes["remove"]
         m.define("rmdir", [Parameter("path")]) { a, _ in
             guard case .str(let path) = a[0] else { throw ScriptError.typeError("rmdir: path should be string") }
             if rmdir(path) != 0 { throw osError(path) }
-            return .none
+            return Value.none
         }
         m.define("rename", [Parameter("src"), Parameter("dst")]) { a, _ in
             guard case .str(let s) = a[0], case .str(let d) = a[1] else { throw ScriptError.typeError("rename: paths should be strings") }
             if rename(s, d) != 0 { throw osError(s) }
-            return .none
+            return Value.none
         }
         m.define("cpu_count", []) { _, _ in .int(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
         m.define("getpid", []) { _, _ in .int(Int(getpid())) }

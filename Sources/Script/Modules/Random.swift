@@ -116,7 +116,7 @@ extension Interpreter {
                 for b in (try i.str(a[0])).utf8 { h = h &* 31 &+ Int(b) }
                 rng.seed(h)
             }
-            return .none
+            return Value.none
         }
         m.define("random", []) { _, _ in .float(rng.random()) }
         m.define("getrandbits", [Parameter("k")]) { a, _ in
@@ -163,7 +163,7 @@ extension Interpreter {
                 l.items.swapAt(k, j)
                 k -= 1
             }
-            return .none
+            return Value.none
         }
         m.define("sample", [Parameter("population"), Parameter("k")]) { a, i in
             let population = try i.iterate(a[0])

@@ -19,7 +19,7 @@ extension Interpreter {
         m.define("setrecursionlimit", [Parameter("limit")]) { a, i in
             guard let n = a[0].intLike, n > 0 else { throw ScriptError.valueError("recursion limit must be greater or equal than 1") }
             i.recursionLimit = min(n, 100_000)
-            return .none
+            return Value.none
         }
         return m
     }

@@ -43,7 +43,7 @@ extension Interpreter {
                     throw ScriptError(type: "KeyboardInterrupt", args: [])
                 }
             }
-            return .none
+            return Value.none
         }
         m.define("strftime", [Parameter("format"), Parameter("t", default: Value.none)]) { a, i in
             guard case .str(let format) = a[0] else { throw ScriptError.typeError("strftime() argument 1 must be str") }

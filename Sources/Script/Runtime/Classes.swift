@@ -61,10 +61,33 @@ public final class ClassObject: ScriptObject {
     public func attribute(_ name: String, in interp: Interpreter) throws -> Value? {
         switch name {
         case "__name__", "__qualname__": return .str(self.name)
-        case "__doc__": return lookup("__doc__") ?? .none
+        case "__doc__": return lookup("__doc__") ?? Value.none
         case "__bases__": return .tuple(bases.map { .object($0) })
         case "__mro__": return .tuple(mro.map { .object($0) })
-        default: return lookup(name)
+        default:
+            if case .object(let s as StaticMethodObject)? = lookup(name) { return s.function }
+            if self.name == "dict" && name == "fromkeys" && instanceCheck != nil {
+                return .object(BuiltinFunction("fromkeys", parameters: [Parameter("iterable"), Parameter("value", default: Value.none)]) { a, i in
+                    let d = DictObject()
+                    for k in try i.iterate(a[0]) { try d.set(k, a[1]) }
+                    return .dict(d)
+                })
+            }
+            if instanceCheck != nil, let methods = Interpreter.builtinMethodNames[self.name], methods.contains(name) {
+                // `str.lower`, `dict.get`…: the method taking its receiver as first argument.
+                return .object(BuiltinFunction("\(self.name).\(name)") { args, i in
+                    guard let receiver = args.positional.first else {
+                        throw ScriptError.typeError("unbound method \(self.name).\(name)() needs an argument")
+                    }
+                    var rest = args
+                    rest.positional.removeFirst()
+                    guard let r = try i.callBuiltinMethod(receiver, name, rest) else {
+                        throw ScriptError.typeError("descriptor '\(name)' for '\(self.name)' objects doesn't apply to a '\(receiver.typeName)' object")
+                    }
+                    return r
+                })
+            }
+            return lookup(name)
         }
     }
     public func setAttribute(_ name: String, to value: Value, in interp: Interpreter) throws { attributes[name] = value }
@@ -105,8 +128,8 @@ public final class InstanceObject: ScriptObject {
         if cls.isException {
             switch name {
             case "args": return .tuple(args)
-            case "__cause__": return cause.map { .object($0) } ?? .none
-            case "__context__": return context.map { .object($0) } ?? .none
+            case "__cause__": return cause.map { .object($0) } ?? Value.none
+            case "__context__": return context.map { .object($0) } ?? Value.none
             default: break
             }
         }

@@ -14,7 +14,7 @@ extension Interpreter {
         case .function(let f):
             switch name {
             case "__name__", "__qualname__": return .str(f.code.name)
-            case "__doc__": return f.code.docstring.map { .str($0) } ?? .none
+            case "__doc__": return f.code.docstring.map { .str($0) } ?? Value.none
             default: if let a = f.attributes[name] { return a }
             }
         default:

@@ -141,9 +141,9 @@ extension Interpreter {
         return out
     }
 
-    /// `ValueError: message` (user classes are qualified by `__main__.` as in CPython).
+    /// `ValueError: message`.
     public func exceptionLine(_ e: InstanceObject) -> String {
-        let name = e.cls.isBuiltinException ? e.cls.name : "__main__." + e.cls.name
+        let name = e.cls.name
         let message = (try? e.str(in: self)) ?? ""
         return message.isEmpty ? name : "\(name): \(message)"
     }

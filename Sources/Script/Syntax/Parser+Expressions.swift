@@ -170,7 +170,10 @@ extension Parser {
             let operand = try parseFactor()
             // Fold negative numeric literals so `-9223372036854775808` and `-1` are constants.
             if t.text == "-", let c = operand as? ConstantExpr {
-                if case .int(let i) = c.value, i != Int.min { return ConstantExpr(.int(-i), span(t.location)) }
+                if case .int(let i) = c.value {
+                    // Int.min here is the literal 9223372036854775808, only legal negated.
+                    return ConstantExpr(.int(i == Int.min ? Int.min : -i), span(t.location))
+                }
                 if case .float(let d) = c.value { return ConstantExpr(.float(-d), span(t.location)) }
             }
             return UnaryExpr(t.text == "-" ? .negate : t.text == "+" ? .plus : .invert, operand, span(t.location))

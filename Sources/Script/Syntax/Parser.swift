@@ -623,7 +623,9 @@ struct Parser {
         defer { loopDepth = savedLoops }
         let body = try parseBlock("class definition", line: t.line)
         let target = NameExpr(name.text, name.location)
-        return ClassDefStmt(name.text, bases: bases, body: body, target: target, docstring: docstring(body), t.location)
+        let c = ClassDefStmt(name.text, bases: bases, body: body, target: target, docstring: docstring(body), t.location)
+        c.decorators = decorators
+        return c
     }
 
     mutating func parseYield() throws -> Expr {

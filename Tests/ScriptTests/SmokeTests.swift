@@ -1,6 +1,0 @@
-import Testing
-@testable import Script
-
-@Test func scriptModuleLoads() {
-    #expect(Bool(true))
-}

@@ -92,12 +92,13 @@ final class LineEditor {
             }
             if fds.count > 1 && fds[1].revents & Int16(POLLIN) != 0 && Interrupts.drain() {
                 // Ctrl-C: drop what was typed (and any Ctrl-R search), start a fresh prompt.
+                writeAll("^C", to: 1)
                 rl_callback_sigcleanup()
                 rl_free_line_state()
                 rl_replace_line("", 1)
                 sfs_rl_set_point(0)
                 rl_callback_handler_remove()
-                writeAll("^C\n", to: 1)
+                writeAll("\n", to: 1)
                 return .interrupted
             }
             if fds[0].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {

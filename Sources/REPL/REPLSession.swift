@@ -285,10 +285,11 @@ public final class REPLSession {
     private func recordInput(_ source: String, number: Int) {
         inputs.append(source)
         inList.items.append(.str(source))
-        let previous = (interpreter.global("_i") ?? .str(""), interpreter.global("_ii") ?? .str(""))
-        defineSessionGlobal("_iii", previous.1)
-        defineSessionGlobal("_ii", previous.0)
-        defineSessionGlobal("_i", .str(source))
+        // IPython: while cell n runs, `_i`, `_ii`, `_iii` are the three inputs before it.
+        func input(_ k: Int) -> Value { .str(k >= 1 && k < inputs.count ? inputs[k] : "") }
+        defineSessionGlobal("_i", input(number - 1))
+        defineSessionGlobal("_ii", input(number - 2))
+        defineSessionGlobal("_iii", input(number - 3))
         defineSessionGlobal("_i\(number)", .str(source))
     }
 

@@ -92,3 +92,10 @@ enum Fuzz {
     #expect(result.status == 1)
     #expect(result.err.hasSuffix("RecursionError: maximum recursion depth exceeded\n"))
 }
+
+/// Found by the fuzzer: whitespace after the last newline used to index past the end of the source.
+@Test func trailingIndentationAtEndOfFile() throws {
+    let interp = Interpreter()
+    _ = try interp.compile("x = 1\n   ", file: "ws.sfs")
+    _ = try interp.compile("if x:\n    y = 2\n  \t", file: "ws.sfs")
+}

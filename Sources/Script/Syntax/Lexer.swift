@@ -53,6 +53,7 @@ struct Lexer {
             if atLineStart && brackets.isEmpty {
                 atLineStart = false
                 if try handleIndentation() { continue }
+                if pos >= chars.count { break }
             }
             let c = chars[pos]
             switch c {

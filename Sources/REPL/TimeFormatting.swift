@@ -44,7 +44,7 @@ enum TimeFormat {
             }
             return parts.joined(separator: " ")
         }
-        let units = ["s", "ms", "µs", "ns"]
+        let units = ["s", "ms", "μs", "ns"]
         let scale = [1.0, 1e3, 1e6, 1e9]
         var order = 3
         if seconds > 0 {

@@ -12,9 +12,9 @@ import Glibc
         let h = Harness()
         h.run("xs = list(range(100))")
         let out = h.run("%timeit -n 50 sum(xs)")
-        // "12.3 µs ± 1.02 µs per loop (mean ± std. dev. of 7 runs, 50 loops each)"
+        // "12.3 μs ± 1.02 μs per loop (mean ± std. dev. of 7 runs, 50 loops each)"
         // (IPython's caching warning may come first when one run was much slower: a busy machine.)
-        let pattern = #/^(The slowest run took [0-9.]+ times longer than the fastest\. This could mean that an intermediate result is being cached\.\n)?[0-9.]+ (s|ms|µs|ns) ± [0-9.]+ (s|ms|µs|ns) per loop \(mean ± std\. dev\. of 7 runs, 50 loops each\)\n$/#
+        let pattern = #/^(The slowest run took [0-9.]+ times longer than the fastest\. This could mean that an intermediate result is being cached\.\n)?[0-9.]+ (s|ms|μs|ns) ± [0-9.]+ (s|ms|μs|ns) per loop \(mean ± std\. dev\. of 7 runs, 50 loops each\)\n$/#
         #expect(out.wholeMatch(of: pattern) != nil, "got: \(out)")
         #expect(h.run("%timeit -r 2 -n 1 1") .contains("of 2 runs, 1 loop each"))
     }

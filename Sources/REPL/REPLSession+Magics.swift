@@ -118,19 +118,12 @@ extension REPLSession {
         let source = "def \(functionName)(__sfs_loops):\n    for __sfs_k in range(__sfs_loops):\n        \(statement)\n"
         defer { interpreter.setGlobal(functionName, .unbound) }
         do {
-            let program = try interpreter.compile(source, file: "<magic-timeit>")
-            try interpreter.execute(program)
+            // The statement alone first: syntax errors point at what the user typed, and
+            // tracebacks show it as the source line of `<magic-timeit>`.
+            _ = try interpreter.compile(statement, file: Self.timeitFile)
+            try interpreter.execute(try interpreter.compile(source, file: Self.timeitWrapperFile))
         } catch {
-            if let syntax = error as? SyntaxError {
-                // Point the caret at the statement as the user typed it.
-                var shifted = syntax
-                shifted.location = SourceLocation(
-                    line: 1, column: max(0, Int(syntax.location.column) - 8), endColumn: max(1, Int(syntax.location.endColumn) - 8))
-                shifted.file = "<magic-timeit>"
-                report(shifted, source: statement)
-            } else {
-                report(error, source: statement)
-            }
+            report(error, source: statement)
             return
         }
         guard let function = interpreter.global(functionName) else { return }
@@ -152,8 +145,35 @@ extension REPLSession {
             output.standardOutput(TimeitResult(perLoop: perLoop, loops: number).summary + "\n")
         } catch {
             interpreter.flush()
-            report(error, source: statement)
+            report(hidingTimeitWrapper(error), source: statement)
         }
+    }
+
+    static let timeitFile = "<magic-timeit>"
+    static let timeitWrapperFile = "<sfs-timeit-loop>"
+
+    /// Rewrites traceback frames of the generated timing loop as the user's statement.
+    private func hidingTimeitWrapper(_ error: any Error) -> any Error {
+        guard var e = error as? ScriptError else { return error }
+        var entries: [TraceEntry] = []
+        for entry in e.traceback {
+            guard entry.file == Self.timeitWrapperFile else {
+                entries.append(entry)
+                continue
+            }
+            var mapped = entry
+            mapped.file = Self.timeitFile
+            mapped.function = "<module>"
+            // Line 3 is the statement, indented by 8 in the wrapper; line 2 is the loop itself.
+            let onStatement = entry.location.line == 3
+            mapped.location = SourceLocation(
+                line: 1, column: onStatement ? max(0, Int(entry.location.column) - 8) : 0,
+                endColumn: onStatement ? max(0, Int(entry.location.endColumn) - 8) : 0)
+            if let last = entries.last, last.file == mapped.file, last.function == mapped.function { continue }
+            entries.append(mapped)
+        }
+        e.traceback = entries
+        return e
     }
 
     // MARK: Namespace

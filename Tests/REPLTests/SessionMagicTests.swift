@@ -28,7 +28,14 @@ import Glibc
 
     @Test func timeitErrorsAreReported() {
         let h = Harness()
-        #expect(h.run("%timeit undefined_name").hasSuffix("NameError: name 'undefined_name' is not defined\n"))
+        #expect(h.run("%timeit undefined_name") == """
+            Traceback (most recent call last):
+              File "<magic-timeit>", line 1, in <module>
+                undefined_name
+            NameError: name 'undefined_name' is not defined
+
+            """)
+        #expect(h.run("%timeit 1 +* 2") == "  File \"<magic-timeit>\", line 1\n    1 +* 2\n       ^\nSyntaxError: invalid syntax\n")
         #expect(h.run("%timeit").hasPrefix("UsageError"))
     }
 

@@ -24,11 +24,12 @@ static inline void sfs_history_configure(void) {
     history_comment_char = '#';
 }
 
-/// Inside the completion function: never fall back to readline's file-name completion, and add
-/// no space after a completed word.
+/// Inside the completion function: never fall back to readline's file-name completion, add no
+/// space after a completed word and no closing quote (the candidates carry their own).
 static inline void sfs_rl_completion_flags(void) {
     rl_attempted_completion_over = 1;
     rl_completion_suppress_append = 1;
+    rl_completion_suppress_quote = 1;
 }
 
 static inline char *sfs_rl_line_buffer(void) { return rl_line_buffer; }

@@ -49,7 +49,17 @@ extension REPLSession {
         if let bodyStart = scan.openStringBodyOffset {
             guard bodyStart >= lineOffset else { return none }
             let partial = String(before.dropFirst(bodyStart - lineOffset))
-            return Completion(start: bodyStart - lineOffset, candidates: pathCompletions(partial, directoriesOnly: false))
+            if let keys = dictKeyCompletions(context: context, quoteOffset: bodyStart - 1, partial: partial) {
+                return Completion(start: bodyStart - lineOffset, candidates: keys)
+            }
+            var paths = pathCompletions(partial, directoriesOnly: false)
+            // One file: close the string, as readline does for file names.
+            let chars = Array(context)
+            let tripleQuoted = bodyStart >= 3 && chars[bodyStart - 2] == chars[bodyStart - 1] && chars[bodyStart - 3] == chars[bodyStart - 1]
+            if paths.count == 1, let only = paths.first, !only.hasSuffix("/"), bodyStart >= 1, !tripleQuoted {
+                paths = [only + String(chars[bodyStart - 1])]
+            }
+            return Completion(start: bodyStart - lineOffset, candidates: paths)
         }
         // Nothing typed on the line: Tab indents, as in IPython.
         if before.allSatisfy({ $0 == " " || $0 == "\t" }) {
@@ -80,6 +90,23 @@ extension REPLSession {
             name.hasPrefix(word) && (word.hasPrefix("_") || !name.hasPrefix("_")) && seen.insert(name).inserted
         }
         return Completion(start: start, candidates: matches)
+    }
+
+    /// `d['ke` → `key']`: the string keys of a dict named right before `[`.
+    private func dictKeyCompletions(context: String, quoteOffset: Int, partial: String) -> [String]? {
+        let chars = Array(context)
+        guard quoteOffset >= 1, quoteOffset < chars.count, chars[quoteOffset - 1] == "[" else { return nil }
+        var begin = quoteOffset - 1
+        while begin > 0 && (chars[begin - 1].isLetter || chars[begin - 1].isNumber || chars[begin - 1] == "_" || chars[begin - 1] == ".") {
+            begin -= 1
+        }
+        let receiver = String(chars[begin..<(quoteOffset - 1)])
+        guard !receiver.isEmpty, case .dict(let d)? = resolveDotted(receiver)?.value else { return nil }
+        let quote = chars[quoteOffset]
+        return d.keyList.compactMap { key in
+            guard case .str(let text) = key, text.hasPrefix(partial) else { return nil }
+            return text + String(quote) + "]"
+        }
     }
 
     /// Parameter names of the call whose `(` is at `openParen` in `context`, minus those already given.

@@ -61,6 +61,16 @@ import Glibc
         #expect(c.candidates == ["\(dir)/image_1.png", "\(dir)/images/"])
         #expect(h.session.complete(before: "x = \"\(dir)/").candidates.count == 2)
         #expect(h.session.complete(before: "%run \(dir)/image_").candidates == ["\(dir)/image_1.png"])
+        #expect(h.session.complete(before: "open(\"\(dir)/image_").candidates == ["\(dir)/image_1.png\""])
+    }
+
+    @Test func dictKeysInsideSubscript() {
+        let h = Harness()
+        h.run("inputs = {'input_ids': [1], 'attention_mask': [1], 'input_len': 1, 3: 'x'}")
+        let c = h.session.complete(before: "inputs['input_")
+        #expect(c.start == 8)
+        #expect(c.candidates == ["input_ids']", "input_len']"])
+        #expect(h.session.complete(before: "inputs[\"att").candidates == ["attention_mask\"]"])
     }
 
     @Test func magicsImportsAndIndent() {

@@ -80,7 +80,7 @@ private let tmuxAvailable = shell("command -v tmux").contains("tmux")
 
 @Suite(.serialized) struct TerminalTests {
     @Test(
-        "sfs REPL in tmux: block, completion, history, %timeit, Ctrl-C",
+        "sfs REPL in tmux: block, completion, history, %timeit, Ctrl-C, paths",
         .enabled(if: tmuxAvailable, "tmux is not installed (apt-get install tmux, or Scripts/bootstrap)"),
         .enabled(if: sfsBinary != nil, "the sfs binary is not built next to the tests (swift build --product sfs)"))
     func interactiveSession() throws {
@@ -131,6 +131,12 @@ private let tmuxAvailable = shell("command -v tmux").contains("tmux")
         term.type("garbage that is never run", "C-c")
         term.type("6 * 7", "Enter")
         #expect(term.waitFor("Out[10]: 42"), "screen:\n\(term.screen)")
+        // A file path inside a string literal (the history file sits in the working directory).
+        term.type("path = 'hist", "Tab")
+        #expect(term.waitFor("In [11]: path = 'history'"), "screen:\n\(term.screen)")
+        term.type("", "Enter")
+        term.type("path", "Enter")
+        #expect(term.waitFor("Out[12]: 'history'"), "screen:\n\(term.screen)")
         term.type("", "C-d")
         var waited = 0
         while term.isRunning && waited < 40 {

@@ -52,6 +52,10 @@ import Glibc
     @Test func filePathsInsideStrings() {
         let dir = "/tmp/sfs-completion-\(getpid())"
         mkdir(dir, 0o755)
+        defer {
+            for name in ["image_1.png", ".hidden", "images"] { remove(dir + "/" + name) }
+            rmdir(dir)
+        }
         mkdir(dir + "/images", 0o755)
         fclose(fopen(dir + "/image_1.png", "w"))
         fclose(fopen(dir + "/.hidden", "w"))

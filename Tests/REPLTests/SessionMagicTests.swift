@@ -82,6 +82,10 @@ import Glibc
         let dir = "/tmp/sfs-repl-tests-\(getpid())"
         mkdir(dir, 0o755)
         let path = dir + "/prog.sfs"
+        defer {
+            remove(path)
+            rmdir(dir)
+        }
         let file = fopen(path, "w")
         fputs("import sys\nloaded = 6 * 7\nargs = sys.argv\n", file)
         fclose(file)

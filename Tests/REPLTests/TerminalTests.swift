@@ -18,7 +18,10 @@ private final class TerminalDriver {
         _ = shell("tmux -L \(socket) -f /dev/null new-session -d -s repl -x 100 -y 50 \(quote(command))")
     }
 
-    deinit { _ = shell("tmux -L \(socket) kill-server 2>/dev/null") }
+    deinit {
+        _ = shell("tmux -L \(socket) kill-server 2>/dev/null")
+        _ = shell("rm -rf \(quote(directory))")
+    }
 
     /// Types text literally, then optional named keys (`Enter`, `Tab`, `Up`, `C-c`, `C-d`).
     func type(_ text: String, _ keys: String...) {

@@ -324,6 +324,25 @@ extension REPLSession {
         return nil
     }
 
+    // MARK: !command
+
+    /// `!ls -l`: runs a shell command and shows its output (standard error included).
+    func runShell(_ command: String) {
+        guard !command.trimmingWhitespace().isEmpty else { return }
+        interpreter.flush()
+        guard let pipe = popen(command + " 2>&1", "r") else {
+            output.standardError("!: cannot run '\(command)': \(String(cString: strerror(errno)))\n")
+            return
+        }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = fread(&buffer, 1, buffer.count, pipe)
+            if n == 0 { break }
+            output.standardOutput(String(decoding: buffer[0..<n], as: UTF8.self))
+        }
+        pclose(pipe)
+    }
+
     // MARK: %help
 
     private func magicHelp(_ argument: String) {
@@ -337,7 +356,7 @@ extension REPLSession {
             text += "  " + magic.usage.padded(to: width + 2) + magic.summary + "\n"
         }
         text += """
-            Also: obj? shows the signature and doc of obj; Tab completes names, attributes after a dot,
+            Also: !command runs a shell command; obj? shows the signature and doc of obj; Tab completes names, attributes after a dot,
             keyword arguments inside a call and file paths inside a string; Ctrl-R searches history;
             Ctrl-C interrupts a running cell; Ctrl-D or exit() leaves. _ __ ___ are the last results,
             Out[n] and In[n] every result and input.

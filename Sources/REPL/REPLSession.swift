@@ -223,6 +223,10 @@ public final class REPLSession {
             if let value = runMagic(String(trimmed.dropFirst()), number: number) { display(value, number: number) }
             return
         }
+        if trimmed.hasPrefix("!") {
+            runShell(String(trimmed.dropFirst()))
+            return
+        }
         if let target = helpTarget(trimmed) {
             showHelp(for: target)
             return

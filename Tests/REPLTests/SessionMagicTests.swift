@@ -137,6 +137,12 @@ import Glibc
         #expect(h.run("%help").contains("%timeit [-n N] [-r R] statement"))
     }
 
+    @Test func shellEscape() {
+        let h = Harness()
+        #expect(h.run("!echo shell says hi") == "shell says hi\n")
+        #expect(h.session.executionCount == 2)
+    }
+
     @Test func quitMagic() {
         let h = Harness()
         h.run("%quit")

@@ -54,6 +54,10 @@ public enum InteractiveREPL {
                     session.interpreter.interruptFlag.clear()
                     let result = session.feed(text)
                     if result != .needsMore {
+                        // The blank line that closed a block is not part of the cell.
+                        while let last = cellLines.last, cellLines.count > 1, last.allSatisfy(\.isWhitespace) {
+                            cellLines.removeLast()
+                        }
                         editor.remember(cellLines.joined(separator: "\n"))
                         cellLines = []
                     }

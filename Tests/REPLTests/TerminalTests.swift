@@ -149,6 +149,7 @@ private let tmuxAvailable = shell("command -v tmux").contains("tmux")
         #expect(!term.isRunning, "Ctrl-D did not exit")
         let history = shell("cat \(term.directory)/history")
         #expect(history.contains("class Tok:\n    def __init__(self):"), "history file:\n\(history)")
+        #expect(history.contains("self.pad_token_id = 0\n#"), "the closing blank line is not history:\n\(history)")
         #expect(history.contains("%timeit -n 100 sum(range(10))"))
         #expect(!history.contains("garbage"))
     }

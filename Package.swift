@@ -60,6 +60,7 @@ let package = Package(
         .testTarget(name: "MediaTests", dependencies: ["Media"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "PipelinesTests", dependencies: ["Pipelines", "Models", "Tokenizers", "Hub"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "REPLTests", dependencies: ["REPL", "Script"]),
     ],
     swiftLanguageModes: [.v6]
 )

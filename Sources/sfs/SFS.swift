@@ -114,8 +114,7 @@ struct SFS: ParsableCommand {
         if isatty(0) == 0 {
             Foundation_exit(runSource(readAllStandardInput(), file: "<stdin>", argv: [""]))
         }
-        FileHandleWriter.standardError("sfs: the interactive REPL is not part of this build yet; run a file or use -c\n")
-        Foundation_exit(2)
+        Foundation_exit(InteractiveREPL.run(banner: SFS.configuration.version + " — type %help for help, exit() or Ctrl-D to leave"))
     }
 
     /// Runs source on a large-stack thread and returns the exit status.

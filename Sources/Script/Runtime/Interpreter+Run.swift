@@ -46,11 +46,13 @@ extension Interpreter {
     /// (see ``execute(_:)``) instead of discarding it.
     public func compile(_ source: String, file: String, echo: Bool = false) throws -> Program {
         sources[file] = source.split(separator: "\n", omittingEmptySubsequences: false)
-        var body = try Parser.parseModule(source, file: file)
-        if echo, let last = body.last as? ExprStmt {
-            body[body.count - 1] = EchoStmt(last.expr, last.location)
-        }
+        let body = try Parser.parseModule(source, file: file)
         let code = try Resolver(interp: self).resolveModule(body, file: file)
+        // Swapped in after resolution: the resolver walks ExprStmt, not EchoStmt (the REPL found
+        // the echoed expression's names left unresolved).
+        if echo, let last = code.body.last as? ExprStmt {
+            code.body[code.body.count - 1] = EchoStmt(last.expr, last.location)
+        }
         return Program(code: code, file: file)
     }
 

@@ -114,7 +114,9 @@ struct SFS: ParsableCommand {
         if isatty(0) == 0 {
             Foundation_exit(runSource(readAllStandardInput(), file: "<stdin>", argv: [""]))
         }
-        Foundation_exit(InteractiveREPL.run(banner: SFS.configuration.version + " — type %help for help, exit() or Ctrl-D to leave"))
+        Foundation_exit(InteractiveREPL.run(
+            banner: SFS.configuration.version + " — type %help for help, exit() or Ctrl-D to leave",
+            configure: { ScriptLibrary.install(in: $0) }))
     }
 
     /// Runs source on a large-stack thread and returns the exit status.

@@ -75,7 +75,8 @@ enum ElementwiseBench {
 
     static func peakResidentKilobytes() -> Int {
         var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
+        // RUSAGE_SELF is 0; its imported type differs once Media's C modules are in the build (enum vs Int32).
+        getrusage(0, &usage)
         return usage.ru_maxrss
     }
 }

@@ -39,7 +39,7 @@ public struct Tokenizer: Sendable {
     }
 
     public func tokenToId(_ token: String) -> Int? {
-        addedVocabulary.contentToId[token] ?? model.tokenToId(token)
+        addedVocabulary.contentToId[TokenKey(token)] ?? model.tokenToId(token)
     }
 
     public func idToToken(_ id: Int) -> String? {

@@ -10,7 +10,7 @@ enum ByteLevelAlphabet {
             if printable {
                 table[b] = Unicode.Scalar(UInt8(b))
             } else {
-                table[b] = Unicode.Scalar(256 + n)!
+                table[b] = Unicode.Scalar(UInt16(256 + n)) ?? " "
                 n += 1
             }
         }
@@ -45,7 +45,8 @@ extension NormalizedString {
                 newScalars.append(table[Int(c.value)])
                 newAlignments.append(alignment)
             } else {
-                for b in UTF8.encode(c)! {
+                guard let encoded = UTF8.encode(c) else { continue }
+                for b in encoded {
                     newScalars.append(table[Int(b)])
                     newAlignments.append(alignment)
                 }

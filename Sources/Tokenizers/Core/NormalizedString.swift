@@ -138,13 +138,13 @@ struct NormalizedString: Sendable {
     mutating func lowercase() {
         if scalars.allSatisfy({ $0.value < 0x80 }) {
             for i in scalars.indices where scalars[i].value >= 0x41 && scalars[i].value <= 0x5A {
-                scalars[i] = Unicode.Scalar(scalars[i].value + 32)!
+                scalars[i] = Unicode.Scalar(UInt8(scalars[i].value + 32))
             }
             return
         }
         mapScalars { scalar in
             if scalar.value < 0x80 {
-                return scalar.value >= 0x41 && scalar.value <= 0x5A ? .one(Unicode.Scalar(scalar.value + 32)!) : .keep
+                return scalar.value >= 0x41 && scalar.value <= 0x5A ? .one(Unicode.Scalar(UInt8(scalar.value + 32))) : .keep
             }
             let lower = scalar.properties.lowercaseMapping.unicodeScalars
             if lower.count == 1, let first = lower.first { return first == scalar ? .keep : .one(first) }

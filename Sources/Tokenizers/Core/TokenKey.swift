@@ -2,6 +2,11 @@
 // same key. Tokenizer vocabularies are byte-exact (the reference uses Rust strings), so every
 // vocabulary, cache and added-token table is keyed by `TokenKey`, which compares UTF-8 bytes. It is
 // also faster: hashing a non-ASCII `String` normalizes it first.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 struct TokenKey: Hashable, Sendable {
     let string: String
@@ -13,23 +18,19 @@ struct TokenKey: Hashable, Sendable {
     }
 
     static func == (a: TokenKey, b: TokenKey) -> Bool {
-        a.string.utf8.elementsEqual(b.string.utf8)
+        var x = a.string
+        var y = b.string
+        return x.withUTF8 { xb in
+            y.withUTF8 { yb in
+                guard xb.count == yb.count else { return false }
+                guard let p = xb.baseAddress, let q = yb.baseAddress else { return true }
+                return memcmp(p, q, xb.count) == 0
+            }
+        }
     }
 
     func hash(into hasher: inout Hasher) {
         var s = string
         s.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
-}
-
-extension Dictionary where Key == TokenKey {
-    subscript(token: String) -> Value? { self[TokenKey(token)] }
-}
-
-/// A byte-exact token → id table and its inverse.
-func exactVocabulary(_ vocab: [String: Int]) -> [TokenKey: Int] {
-    var result: [TokenKey: Int] = [:]
-    result.reserveCapacity(vocab.count)
-    for (k, v) in vocab { result[TokenKey(k)] = v }
-    return result
 }

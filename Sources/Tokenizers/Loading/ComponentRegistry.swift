@@ -109,11 +109,20 @@ enum ComponentRegistry {
             var merges: [(String, String)] = []
             for (i, m) in (j["merges"]?.array ?? []).enumerated() {
                 if let s = m.string {
-                    let parts = s.split(separator: " ", omittingEmptySubsequences: false)
-                    guard parts.count == 2 else {
+                    // Split on the UTF-8 space byte: splitting a String by Character runs grapheme breaking.
+                    var u = s
+                    let pair: (String, String)? = u.withUTF8 { bytes in
+                        guard let space = bytes.firstIndex(of: 0x20), bytes[(space + 1)...].firstIndex(of: 0x20) == nil
+                        else { return nil }
+                        return (
+                            String(decoding: UnsafeBufferPointer(rebasing: bytes[..<space]), as: UTF8.self),
+                            String(decoding: UnsafeBufferPointer(rebasing: bytes[(space + 1)...]), as: UTF8.self)
+                        )
+                    }
+                    guard let pair else {
                         throw .invalidConfiguration("BPE: merge \(i) \"\(s)\" is not two tokens separated by one space")
                     }
-                    merges.append((String(parts[0]), String(parts[1])))
+                    merges.append(pair)
                 } else if let pair = m.array, pair.count == 2, let a = pair[0].string, let b = pair[1].string {
                     merges.append((a, b))
                 } else {

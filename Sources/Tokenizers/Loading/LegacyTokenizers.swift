@@ -23,7 +23,7 @@ enum LegacyTokenizers {
         let unk = specialToken("unk_token", config, specialTokensMap, default: "[UNK]") ?? "[UNK]"
         let cls = specialToken("cls_token", config, specialTokensMap, default: "[CLS]") ?? "[CLS]"
         let sep = specialToken("sep_token", config, specialTokensMap, default: "[SEP]") ?? "[SEP]"
-        guard let clsId = vocab[cls], let sepId = vocab[sep] else {
+        guard let clsId = vocab[TokenKey(cls)], let sepId = vocab[TokenKey(sep)] else {
             throw .invalidConfiguration("vocab.txt: \(cls) and \(sep) must be in the vocabulary")
         }
         let lowercase = config["do_lower_case"]?.bool ?? true
@@ -38,7 +38,7 @@ enum LegacyTokenizers {
             specialTokens: [cls: .init(ids: [clsId], tokens: [cls]), sep: .init(ids: [sepId], tokens: [sep])])
         var added: [AddedToken] = []
         for key in ["pad_token", "unk_token", "cls_token", "sep_token", "mask_token"] {
-            if let t = specialToken(key, config, specialTokensMap), let id = vocab[t], !added.contains(where: { $0.id == id }) {
+            if let t = specialToken(key, config, specialTokensMap), let id = vocab[TokenKey(t)], !added.contains(where: { $0.id == id }) {
                 added.append(AddedToken(id: id, content: t, normalized: false, special: true))
             }
         }
@@ -74,7 +74,7 @@ enum LegacyTokenizers {
             fuseUnknown: false, byteFallback: false, ignoreMerges: false)
         var added: [AddedToken] = []
         for key in ["bos_token", "eos_token", "unk_token", "pad_token"] {
-            if let t = specialToken(key, config, specialTokensMap), let id = vocab[t], !added.contains(where: { $0.id == id }) {
+            if let t = specialToken(key, config, specialTokensMap), let id = vocab[TokenKey(t)], !added.contains(where: { $0.id == id }) {
                 added.append(AddedToken(id: id, content: t, normalized: false, special: true))
             }
         }

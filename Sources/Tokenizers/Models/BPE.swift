@@ -44,15 +44,20 @@ struct BPEModel: TokenizerModel {
         var table: [UInt64: (rank: Int32, id: Int32)] = [:]
         table.reserveCapacity(merges.count)
         for (rank, (a, b)) in merges.enumerated() {
-            guard let aId = vocabulary[a] else {
+            guard let aId = vocabulary[TokenKey(a)] else {
                 throw .invalidConfiguration("BPE: merge \(rank) \"\(a) \(b)\" references \"\(a)\", which is not in the vocabulary")
             }
-            guard let bId = vocabulary[b] else {
+            guard let bId = vocabulary[TokenKey(b)] else {
                 throw .invalidConfiguration("BPE: merge \(rank) \"\(a) \(b)\" references \"\(b)\", which is not in the vocabulary")
             }
-            let bScalars = Array(b.unicodeScalars)
-            let merged = a + bScalars.dropFirst(min(prefixCount, bScalars.count)).asString
-            guard let newId = vocabulary[merged] else {
+            let merged: String
+            if prefixCount == 0 {
+                merged = a + b
+            } else {
+                let bScalars = Array(b.unicodeScalars)
+                merged = a + bScalars.dropFirst(min(prefixCount, bScalars.count)).asString
+            }
+            guard let newId = vocabulary[TokenKey(merged)] else {
                 throw .invalidConfiguration("BPE: merge \(rank) \"\(a) \(b)\" produces \"\(merged)\", which is not in the vocabulary")
             }
             table[UInt64(aId) << 32 | UInt64(bId)] = (Int32(rank), Int32(newId))
@@ -65,7 +70,7 @@ struct BPEModel: TokenizerModel {
         }
         self.characterIds = characters
         if byteFallback {
-            self.byteFallbackIds = (0..<256).map { b in vocabulary[Self.byteToken(UInt8(b))].map { Int32($0) } }
+            self.byteFallbackIds = (0..<256).map { b in vocabulary[TokenKey(Self.byteToken(UInt8(b)))].map { Int32($0) } }
         } else {
             self.byteFallbackIds = nil
         }
@@ -76,7 +81,7 @@ struct BPEModel: TokenizerModel {
         return "<0x" + (hex.count == 1 ? "0" + hex : hex) + ">"
     }
 
-    func tokenToId(_ token: String) -> Int? { vocabulary[token] }
+    func tokenToId(_ token: String) -> Int? { vocabulary[TokenKey(token)] }
     func idToToken(_ id: Int) -> String? { id >= 0 && id < idToTokenTable.count ? idToTokenTable[id] : nil }
 
     func tokenize(_ word: [Unicode.Scalar]) throws(TokenizerError) -> [Token] {
@@ -115,7 +120,7 @@ struct BPEModel: TokenizerModel {
                 var s = String(Character(c))
                 if i > 0, let prefix = continuingSubwordPrefix { s = prefix + s }
                 if i == word.count - 1, let suffix = endOfWordSuffix { s += suffix }
-                id = vocabulary[s].map { Int32($0) }
+                id = vocabulary[TokenKey(s)].map { Int32($0) }
                 piece = s
             }
             if let id {
@@ -134,7 +139,7 @@ struct BPEModel: TokenizerModel {
                 }
             }
             guard let unk = unknownToken else { continue }
-            guard let unkId = vocabulary[unk] else {
+            guard let unkId = vocabulary[TokenKey(unk)] else {
                 throw .invalidConfiguration("BPE: unk_token \"\(unk)\" is not in the vocabulary")
             }
             if var u = unknown {

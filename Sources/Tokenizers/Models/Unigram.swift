@@ -34,7 +34,7 @@ struct UnigramModel: TokenizerModel {
         self.trie = trie
     }
 
-    func tokenToId(_ token: String) -> Int? { vocabulary[token] }
+    func tokenToId(_ token: String) -> Int? { vocabulary[TokenKey(token)] }
     func idToToken(_ id: Int) -> String? { id >= 0 && id < pieces.count ? pieces[id].piece : nil }
 
     /// The best segmentation as ranges of `word`.
@@ -100,13 +100,13 @@ struct UnigramModel: TokenizerModel {
                 continue
             }
             let text = word[range].asString
-            if let known = vocabulary[text] {
+            if let known = vocabulary[TokenKey(text)] {
                 tokens.append(Token(id: known, value: text, offsets: range))
                 continue
             }
             if byteFallback {
                 let bytes = Array(text.utf8)
-                let ids = bytes.map { vocabulary[BPEModel.byteToken($0)] }
+                let ids = bytes.map { vocabulary[TokenKey(BPEModel.byteToken($0))] }
                 if ids.allSatisfy({ $0 != nil }) {
                     for (b, bid) in zip(bytes, ids) {
                         tokens.append(Token(id: bid ?? 0, value: BPEModel.byteToken(b), offsets: range))
@@ -123,21 +123,26 @@ struct UnigramModel: TokenizerModel {
     }
 }
 
-/// A trie keyed by Unicode scalars, stored as flat arrays with per-node hash maps for children.
+/// A trie keyed by Unicode scalars. Edges live in one hash table keyed by (node, scalar), which
+/// builds much faster than a dictionary per node (a 30k vocabulary has ~100k nodes).
 struct ScalarTrie: Sendable {
-    private var children: [[UInt32: Int32]] = [[:]]
+    private var edges: [UInt64: Int32] = [:]
     private var terminal: [Int32] = [-1]
+
+    @inline(__always) private static func key(_ node: Int, _ c: Unicode.Scalar) -> UInt64 {
+        UInt64(node) << 21 | UInt64(c.value)
+    }
 
     mutating func insert(_ key: [Unicode.Scalar], id: Int) {
         var node = 0
         for c in key {
-            if let next = children[node][c.value] {
+            let k = Self.key(node, c)
+            if let next = edges[k] {
                 node = Int(next)
             } else {
-                children.append([:])
                 terminal.append(-1)
-                let created = children.count - 1
-                children[node][c.value] = Int32(created)
+                let created = terminal.count - 1
+                edges[k] = Int32(created)
                 node = created
             }
         }
@@ -149,7 +154,7 @@ struct ScalarTrie: Sendable {
         var node = 0
         var i = start
         while i < word.count {
-            guard let next = children[node][word[i].value] else { return }
+            guard let next = edges[Self.key(node, word[i])] else { return }
             node = Int(next)
             i += 1
             if terminal[node] >= 0 { body(i, Int(terminal[node])) }

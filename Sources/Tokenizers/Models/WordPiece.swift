@@ -37,11 +37,11 @@ struct WordPieceModel: TokenizerModel {
         self.continuationTrie = continuation
     }
 
-    func tokenToId(_ token: String) -> Int? { vocabulary[token] }
+    func tokenToId(_ token: String) -> Int? { vocabulary[TokenKey(token)] }
     func idToToken(_ id: Int) -> String? { id >= 0 && id < idToTokenTable.count ? idToTokenTable[id] : nil }
 
     private func unknown(_ count: Int) throws(TokenizerError) -> [Token] {
-        guard let id = vocabulary[unknownToken] else {
+        guard let id = vocabulary[TokenKey(unknownToken)] else {
             throw .invalidConfiguration("WordPiece: unk_token \"\(unknownToken)\" is not in the vocabulary")
         }
         return [Token(id: id, value: unknownToken, offsets: 0..<count)]

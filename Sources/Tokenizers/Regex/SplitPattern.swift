@@ -17,7 +17,7 @@ final class GeneralRegex: @unchecked Sendable {
     }
 
     /// Rewrites the spellings whose meaning differs: Oniguruma's `\w` includes every combining mark
-    /// (Devanagari viramas, for instance) where Swift's does not, so it is spelled out.
+    /// (Devanagari viramas, for instance) where Swift's does not, and its `\d` is decimal digits only.
     static func translate(_ source: String) -> String {
         let wordItems = #"\p{L}\p{M}\p{Nd}\p{Pc}"#
         var out = ""
@@ -32,6 +32,10 @@ final class GeneralRegex: @unchecked Sendable {
                     out += inClass ? wordItems : "[" + wordItems + "]"
                 } else if n == "W" && !inClass {
                     out += "[^" + wordItems + "]"
+                } else if n == "d" {
+                    out += #"\p{Nd}"#  // Swift's \d also takes other numerics (², ½); Oniguruma's is Nd only
+                } else if n == "D" {
+                    out += #"\P{Nd}"#
                 } else {
                     out.append(c)
                     out.append(n)

@@ -5,7 +5,9 @@ the BERT-base checkpoint. Two threads, as the Swift side. The random BERT-base c
 
 Run: ~/.reference-venv/bin/python Scripts/bench/encoders.py   then   .build/release/sfs-bench encoders
 """
-import os, pathlib, time
+import os, pathlib, sys, time
+# Scripts/bench/tokenizers.py would shadow the `tokenizers` package: drop this folder from the import path.
+sys.path = [p for p in sys.path if pathlib.Path(p or ".").resolve() != pathlib.Path(__file__).resolve().parent]
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 import torch
 from transformers import AutoModel, AutoTokenizer, BertConfig, BertModel

@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"], resources: [.copy("Fixtures")]),
         .testTarget(name: "JinjaTests", dependencies: ["Jinja"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HubTests", dependencies: ["Hub"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ScriptLibraryTests", dependencies: ["Script", "ScriptLibrary"], resources: [.copy("cases")]),
+        .testTarget(name: "ScriptLibraryTests", dependencies: ["Script", "ScriptLibrary", "Hub"], resources: [.copy("cases")]),
         .testTarget(name: "ModelsTests", dependencies: ["Models"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MediaTests", dependencies: ["Media"], resources: [.copy("Fixtures")]),
         .testTarget(

@@ -2,6 +2,7 @@
 // the real models under the same hub names in a temporary Hugging Face cache, and the output must equal what the
 // reference printed for the same script and cache (Scripts/fixtures/library/examples.py).
 import Foundation
+import Hub
 import Script
 import ScriptLibrary
 import Testing
@@ -44,12 +45,12 @@ enum ExampleCache {
 @Test(arguments: ["sentence_similarity", "fill_mask"])
 func exampleRunsOnStandInCheckpoints(_ name: String) throws {
     let cache = try #require(ExampleCache.root, "could not build the stand-in cache")
-    setenv("HF_HUB_CACHE", cache.path, 1)
-    setenv("HF_HUB_OFFLINE", "1", 1)
+    // The interpreter gets its own hub: other tests in this process keep reading the real cache.
+    let hub = Hub(environment: HubEnvironment(cacheDirectory: cache, offline: true, showsProgress: false))
     let script = ExampleCache.repository.appendingPathComponent("Examples/\(name).sfs")
     let expected = try String(contentsOf: ExampleCache.repository.appendingPathComponent("Tests/ScriptLibraryTests/examples/\(name).out"), encoding: .utf8)
     let source = try String(contentsOf: script, encoding: .utf8)
-    let result = LibraryCases.run(source, file: script.path)
+    let result = LibraryCases.run(source, file: script.path, hub: hub)
     #expect(result.status == 0, "\(name) failed:\n\(result.err)")
     #expect(result.out == expected, "\(name) printed:\n\(result.out)\nexpected:\n\(expected)")
 }

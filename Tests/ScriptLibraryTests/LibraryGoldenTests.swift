@@ -2,6 +2,7 @@
 // `<name>.out` is what the reference PyTorch printed (Scripts/fixtures/library/make-golden.sh), and our
 // interpreter with the library installed must print exactly the same.
 import Foundation
+import Hub
 import Script
 import ScriptLibrary
 import Testing
@@ -20,10 +21,10 @@ enum LibraryCases {
     }
 
     /// Runs a script with the library installed; returns stdout, stderr and the exit status.
-    static func run(_ source: String, file: String) -> (out: String, err: String, status: Int32) {
+    static func run(_ source: String, file: String, hub: Hub = Hub()) -> (out: String, err: String, status: Int32) {
         runOnLargeStack(stackSize: 512 << 20) {
             let interp = Interpreter()
-            ScriptLibrary.install(in: interp)
+            ScriptLibrary.install(in: interp, hub: hub)
             var out = "", err = ""
             interp.writeStdout = { out += $0 }
             interp.writeStderr = { err += $0 }

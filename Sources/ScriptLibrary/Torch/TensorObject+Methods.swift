@@ -174,7 +174,7 @@ extension TensorObject {
             wrap(try this.tensor.argsort(dim: try interp.toInt(a[0]), descending: try interp.bool(a[1])))
         },
         // Elementwise
-        "abs": unary { $0.abs() }, "exp": unary { $0.exp() }, "log": unary { $0.log() }, "sqrt": unary { $0.sqrt() },
+        "abs": unary { $0.absolute() }, "exp": unary { $0.exp() }, "log": unary { $0.log() }, "sqrt": unary { $0.sqrt() },
         "rsqrt": unary { $0.rsqrt() }, "sigmoid": unary { $0.sigmoid() }, "tanh": unary { $0.tanh() },
         "relu": unary { $0.relu() }, "neg": unary { try $0.neg() }, "floor": unary { $0.floor() }, "ceil": unary { $0.ceil() },
         "sin": unary { $0.sin() }, "cos": unary { $0.cos() }, "sign": unary { $0.sign() }, "isnan": unary { $0.isnan() },

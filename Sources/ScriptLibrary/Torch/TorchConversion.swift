@@ -97,7 +97,7 @@ enum TorchConversion {
         case .int64, .int32, .uint8: values = dense.int64s().map { .int(Int($0)) }
         default: values = dense.floats().map { .float(Double($0)) }
         }
-        if tensor.rank == 0 { return values.first ?? .none }
+        if tensor.rank == 0 { return values.first ?? Value.none }
         func build(_ axis: Int, _ start: Int) -> Value {
             let stride = tensor.shape[(axis + 1)...].reduce(1, *)
             if axis == tensor.rank - 1 { return .list(Array(values[start..<(start + tensor.shape[axis])])) }

@@ -28,7 +28,7 @@ enum TorchModule {
         for (name, fill) in [("zeros", 0.0), ("ones", 1.0)] {
             m.define(name) { args, interp in
                 let shape = try interp.intList(args.positional, function: name)
-                return wrap(Tensor.full(shape, value: fill, dtype: try dtype(args.keyword("dtype") ?? .none) ?? .float32))
+                return wrap(Tensor.full(shape, value: fill, dtype: try dtype(args.keyword("dtype") ?? Value.none) ?? .float32))
             }
         }
         m.define("full", [Parameter("size"), Parameter("fill_value"), Parameter("dtype", default: Value.none)]) { a, interp in

@@ -78,7 +78,7 @@ final class TokenizerObject: ScriptObject {
             "unk_token": tokenizer.unkToken, "sep_token": tokenizer.sepToken, "cls_token": tokenizer.clsToken,
             "mask_token": tokenizer.maskToken,
         ]
-        if let token = special[name] { return token.map { .str($0) } ?? .none }
+        if let token = special[name] { return token.map { .str($0) } ?? Value.none }
         if name.hasSuffix("_token_id"), let token = special[String(name.dropLast(3))] {
             guard let token, let id = tokenizer.backend.tokenToId(token) else { return .none }
             return .int(id)
@@ -88,7 +88,7 @@ final class TokenizerObject: ScriptObject {
         case "model_max_length": return .int(tokenizer.modelMaxLength ?? Int.max)
         case "padding_side": return .str(tokenizer.paddingSide == .left ? "left" : "right")
         case "truncation_side": return .str(tokenizer.truncationSide == .left ? "left" : "right")
-        case "chat_template": return tokenizer.chatTemplate.map { .str($0) } ?? .none
+        case "chat_template": return tokenizer.chatTemplate.map { .str($0) } ?? Value.none
         case "all_special_tokens":
             return .list(Array(Set(special.values.compactMap { $0 })).sorted().map { .str($0) })
         default:
@@ -161,12 +161,12 @@ final class TokenizerObject: ScriptObject {
             return .object(TensorObject(try Tensor(ids.map(Int64.init), shape: [1, ids.count])))
         },
         "convert_ids_to_tokens": NativeMethod([Parameter("ids")]) { this, a, interp in
-            if a[0].isIntegerLike { return this.tokenizer.convertIdsToTokens([try interp.toInt(a[0])])[0].map { .str($0) } ?? .none }
-            return .list(this.tokenizer.convertIdsToTokens(try ids(a[0], interp)).map { $0.map { .str($0) } ?? .none })
+            if a[0].isIntegerLike { return this.tokenizer.convertIdsToTokens([try interp.toInt(a[0])])[0].map { .str($0) } ?? Value.none }
+            return .list(this.tokenizer.convertIdsToTokens(try ids(a[0], interp)).map { $0.map { .str($0) } ?? Value.none })
         },
         "convert_tokens_to_ids": NativeMethod([Parameter("tokens")]) { this, a, interp in
-            if case .str(let token) = a[0] { return this.tokenizer.convertTokensToIds([token])[0].map { .int($0) } ?? .none }
-            return .list(this.tokenizer.convertTokensToIds(try interp.iterate(a[0]).map { try interp.string($0, "token") }).map { $0.map { .int($0) } ?? .none })
+            if case .str(let token) = a[0] { return this.tokenizer.convertTokensToIds([token])[0].map { .int($0) } ?? Value.none }
+            return .list(this.tokenizer.convertTokensToIds(try interp.iterate(a[0]).map { try interp.string($0, "token") }).map { $0.map { .int($0) } ?? Value.none })
         },
         "convert_tokens_to_string": NativeMethod([Parameter("tokens")]) { this, a, interp in
             let ids = this.tokenizer.convertTokensToIds(try interp.iterate(a[0]).map { try interp.string($0, "token") }).compactMap { $0 }

@@ -8,7 +8,7 @@ import Tokenizers
 
 /// `from transformers import pipeline, AutoTokenizer, AutoModelForMaskedLM, …`.
 enum TransformersModule {
-    static func make() -> ModuleObject {
+    static func make(hub: Hub) -> ModuleObject {
         let m = ModuleObject("transformers", doc: "Hugging Face transformers' API over Swiftformers.")
         m.attributes["__version__"] = .str("4.55.4")
         let pipelineSignature = Signature([Parameter("task", default: Value.none), Parameter("model", default: Value.none),
@@ -31,20 +31,20 @@ enum TransformersModule {
             default:
                 let model = a[1].isNone ? nil : try interp.string(a[1], "model")
                 let tokenizer = a[2].isNone ? nil : try interp.string(a[2], "tokenizer")
-                pipe = try Pipeline.make(task: task, model: model, tokenizer: tokenizer, revision: revision)
+                pipe = try Pipeline.make(task: task, model: model, tokenizer: tokenizer, revision: revision, hub: hub)
             }
             return .object(PipelineObject(pipe, defaults: defaults))
         })
         m.attributes["AutoTokenizer"] = .object(AutoClass("AutoTokenizer") { reference, _, interp in
-            let folder = try AutoModel.modelFolder(reference)
+            let folder = try AutoModel.modelFolder(reference, hub: hub)
             return .object(TokenizerObject(try AutoTokenizer.fromPretrained(folder)))
         })
         m.attributes["AutoConfig"] = .object(AutoClass("AutoConfig") { reference, _, _ in
-            .object(ConfigObject(try AutoConfig.fromPretrained(reference)))
+            .object(ConfigObject(try AutoConfig.fromPretrained(reference, hub: hub)))
         })
         for task in ModelTask.allCases {
             m.attributes[task.rawValue] = .object(AutoClass(task.rawValue) { reference, kwargs, interp in
-                let (model, report) = try AutoModel.fromPretrained(reference, task: task)
+                let (model, report) = try AutoModel.fromPretrained(reference, task: task, hub: hub)
                 if !report.newlyInitialized.isEmpty {
                     interp.writeStderr("Some weights of \(model.config.architectures?.first ?? task.rawValue) were not initialized from the model checkpoint at \(reference) and are newly initialized: \(report.newlyInitialized)\nYou should probably TRAIN this model on a down-stream task to be able to use it for predictions and inference.\n")
                 }

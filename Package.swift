@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "Hub", swiftSettings: optimizedInDebug),
         .target(name: "Models", dependencies: ["Tensors", "Hub"], swiftSettings: optimizedInDebug),
         .target(name: "Processors", dependencies: ["Media", "Tokenizers", "Tensors", "Hub"]),
-        .target(name: "Generation", dependencies: ["Models", "Tokenizers"]),
+        .target(name: "Generation", dependencies: ["Models", "Tokenizers", "Tensors", "Hub"], swiftSettings: optimizedInDebug),
         .target(name: "Pipelines", dependencies: ["Generation", "Processors", "Models", "Tokenizers", "Media", "Hub"]),
         .target(name: "Script"),
         .target(name: "ScriptLibrary", dependencies: ["Script", "Pipelines"]),
@@ -54,6 +54,7 @@ let package = Package(
         .testTarget(name: "JinjaTests", dependencies: ["Jinja"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HubTests", dependencies: ["Hub"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ModelsTests", dependencies: ["Models"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "GenerationTests", dependencies: ["Generation", "Models", "Tensors", "Hub"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MediaTests", dependencies: ["Media"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]

@@ -46,7 +46,7 @@ let package = Package(
         .executableTarget(
             name: "sfs",
             dependencies: ["REPL", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .executableTarget(name: "sfs-bench", dependencies: ["Tensors"], swiftSettings: optimizedInDebug),
+        .executableTarget(name: "sfs-bench", dependencies: ["Tensors", "Models", "Generation", "Hub"], swiftSettings: optimizedInDebug),
 
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ScriptTests", dependencies: ["Script", "ScriptLibrary"], resources: [.copy("cases")]),

@@ -197,3 +197,26 @@ final class FixedDistributionModel: CausalLanguageModel, @unchecked Sendable {
         #expect(!pieces.contains { $0.contains("\u{FFFD}") })
     }
 }
+
+/// Assisted decoding with a different tiny model as assistant gives exactly the main model's greedy output.
+@Suite struct AssistedDecodingTests {
+    static let fixtures = Bundle.module.url(forResource: "Fixtures/decoders", withExtension: nil)!
+
+    func load(_ arch: String) throws -> any CausalLanguageModel {
+        let (model, _) = try AutoModel.fromPretrained(Self.fixtures.appendingPathComponent(arch).path, task: .causalLM)
+        return try #require(model as? any CausalLanguageModel)
+    }
+
+    @Test(arguments: [("gpt2", "llama"), ("llama", "llama"), ("opt", "gpt_neox")])
+    func assistedGreedyEqualsPlainGreedy(main: String, helper: String) throws {
+        let model = try load(main), assistant = try load(helper)
+        var config = GenerationConfig()
+        config.maxNewTokens = 20
+        let request = GenerationRequest(inputIds: [[5, 17, 42, 99, 7]], config: config)
+        let plain = try Generation.generate(model: model, request)
+        for candidates in [1, 3, 5] {
+            let assisted = try Generation.assistedGenerate(model: model, assistant: assistant, request, candidates: candidates)
+            #expect(assisted.sequences == plain.sequences, "\(main)+\(helper) k=\(candidates)")
+        }
+    }
+}

@@ -48,6 +48,9 @@ public enum Generation {
         try prepareLengths(&config, promptLength: promptLength, model: model)
         try validate(config)
         let processors = logitsProcessors(config, promptLength: promptLength)
+        if config.numBeamGroups > 1 {
+            return try groupBeamSearch(model: model, config: config, processors: processors, inputIds: request.inputIds, mask: mask)
+        }
         if config.numBeams > 1 {
             return try BeamSearch(model: model, config: config, processors: processors, seed: request.seed)
                 .run(inputIds: request.inputIds, mask: mask, shouldStop: request.shouldStop)
@@ -93,8 +96,14 @@ public enum Generation {
         if config.repetitionPenalty <= 0 {
             throw GenerationError.invalidConfig("`penalty` has to be a strictly positive float, but is \(config.repetitionPenalty)")
         }
-        if config.numBeamGroups > 1 || config.penaltyAlpha != nil {
-            throw GenerationError.invalidConfig("group beam search and contrastive search are not implemented yet")
+        if config.numBeamGroups > 1 {
+            guard config.numBeams % config.numBeamGroups == 0 else {
+                throw GenerationError.invalidConfig("`num_beams` should be divisible by `num_beam_groups` for group beam search.")
+            }
+            if config.doSample { throw GenerationError.invalidConfig("Diverse beam search cannot be used in sampling mode. Make sure that `do_sample` is set to `False`.") }
+        }
+        if config.penaltyAlpha != nil {
+            throw GenerationError.invalidConfig("contrastive search (penalty_alpha) is not implemented yet")
         }
     }
 

@@ -47,6 +47,15 @@ enum GenerationBench {
             prefillBest = min(prefillBest, t1 - t0)
             decodeBest = min(decodeBest, t2 - t1)
         }
+        // Where a decode step goes: the LM head (768 × 50257 GEMV) and the 12 blocks' projections (weights streamed once
+        // per token), measured alone on one token's hidden state.
+        let x = try normal([1, 1, hidden])
+        let head = BenchTiming.best { _ = try? x.linear(weight: tensors[0].1) }
+        let projections = try [normal([3 * hidden, hidden]), normal([hidden, hidden]), normal([4 * hidden, hidden]), normal([hidden, 4 * hidden])]
+        let xs = [x, x, x, try normal([1, 1, 4 * hidden])]
+        let blockMatmuls = BenchTiming.best { for (w, input) in zip(projections, xs) { _ = try? input.linear(weight: w) } }
+        print(String(format: "per decode token: %.2f ms total; LM head GEMV %.2f ms; 12 blocks' projections %.2f ms; rest (attention, norms, mask, sampling) %.2f ms",
+                     decodeBest / 128 * 1e3, head * 1e3, 12 * blockMatmuls * 1e3, (decodeBest / 128 - head - 12 * blockMatmuls) * 1e3))
         print(String(format: "generation gpt2-small random: prefill 32 tokens %.1f ms (%.0f tok/s); decode 128 tokens %.1f ms (%.2f tok/s)",
                      prefillBest * 1e3, 32 / prefillBest, decodeBest * 1e3, 128 / decodeBest))
     }

@@ -54,7 +54,7 @@ import Tensors
     func deterministicStrategiesMatchReference(arch: String) throws {
         let (model, base, ids, mask, cases) = try Self.load(arch)
         #expect(cases.count >= 10)
-        for item in cases where !["group_beam", "contrastive"].contains(item.name) {
+        for item in cases where item.name != "contrastive" {
             let config = try Self.config(base: base, kwargs: item.kwargs)
             let output = try Generation.generate(model: model, GenerationRequest(inputIds: ids, attentionMask: mask, config: config))
             let want = try #require(item.entry["sequences"] as? [[Int]])
@@ -62,6 +62,7 @@ import Tensors
             if let scores = item.entry["sequences_scores"] as? [Any] {
                 #expect(Self.close(output.sequencesScores ?? [], scores), "\(arch) \(item.name) sequences_scores \(output.sequencesScores ?? [])")
             }
+            if item.name == "group_beam" { continue }  // its beam indices / transition scores are not reproduced
             if let beamIndices = item.entry["beam_indices"] as? [[Int]] {
                 #expect(output.beamIndices == beamIndices, "\(arch) \(item.name) beam_indices")
             }

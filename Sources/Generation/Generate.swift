@@ -48,6 +48,9 @@ public enum Generation {
         try prepareLengths(&config, promptLength: promptLength, model: model)
         try validate(config)
         let processors = logitsProcessors(config, promptLength: promptLength)
+        if let alpha = config.penaltyAlpha, alpha > 0, config.topK > 1, !config.doSample, config.numBeams == 1 {
+            return try contrastiveSearch(model: model, config: config, processors: processors, inputIds: request.inputIds, mask: mask)
+        }
         if config.numBeamGroups > 1 {
             return try groupBeamSearch(model: model, config: config, processors: processors, inputIds: request.inputIds, mask: mask)
         }
@@ -101,9 +104,6 @@ public enum Generation {
                 throw GenerationError.invalidConfig("`num_beams` should be divisible by `num_beam_groups` for group beam search.")
             }
             if config.doSample { throw GenerationError.invalidConfig("Diverse beam search cannot be used in sampling mode. Make sure that `do_sample` is set to `False`.") }
-        }
-        if config.penaltyAlpha != nil {
-            throw GenerationError.invalidConfig("contrastive search (penalty_alpha) is not implemented yet")
         }
     }
 

@@ -13,6 +13,13 @@ final class FixedDistributionModel: CausalLanguageModel, @unchecked Sendable {
     var vocabSize: Int { probabilities.count }
     var maxPositions: Int? { nil }
     func makeCache() -> KVCache { KVCache(layers: 1) }
+    func hiddenStates(inputIds: Tensor, attentionMask: Tensor?, positionIds: Tensor?, cache: KVCache?) throws -> Tensor {
+        Tensor.zeros([inputIds.shape[0], inputIds.shape[1], 1])
+    }
+    func headLogits(_ hidden: Tensor) throws -> Tensor {
+        try Tensor((0..<hidden.shape[0] * hidden.shape[1]).flatMap { _ in probabilities.map { Foundation.log($0) } },
+                   shape: [hidden.shape[0], hidden.shape[1], probabilities.count])
+    }
     func forward(_ inputs: ModelInputs) throws -> ModelOutput { ModelOutput("CausalLMOutputWithPast") }
     func logits(inputIds: Tensor, attentionMask: Tensor?, positionIds: Tensor?, cache: KVCache?, lastOnly: Bool) throws -> Tensor {
         let rows = inputIds.shape[0]

@@ -8,6 +8,10 @@ public protocol CausalLanguageModel: PretrainedModel {
     /// With `lastOnly`, only the last position's logits are computed ([batch, 1, vocab]), as generate's
     /// `logits_to_keep=1` does.
     func logits(inputIds: Tensor, attentionMask: Tensor?, positionIds: Tensor?, cache: KVCache?, lastOnly: Bool) throws -> Tensor
+    /// The final (normalized) hidden states [batch, new, hidden] — `hidden_states[-1]` — appending to `cache`.
+    func hiddenStates(inputIds: Tensor, attentionMask: Tensor?, positionIds: Tensor?, cache: KVCache?) throws -> Tensor
+    /// The LM head applied to hidden states from `hiddenStates`.
+    func headLogits(_ hidden: Tensor) throws -> Tensor
     /// An empty cache shaped for this model.
     func makeCache() -> KVCache
     /// The longest sequence the position embeddings allow, when the architecture has such a limit (learned tables).
@@ -27,10 +31,11 @@ extension CausalLanguageModel {
 
 /// Masks and positions shared by every decoder (the reference's `create_causal_mask` and generate's position ids).
 public enum CausalMask {
-    /// The additive mask [batch, 1, new, past + new]: query i (absolute position past + i) sees key j when j ≤ past + i
-    /// and the attention mask keeps j; hidden entries hold float32's lowest value, as the reference's eager path.
-    /// Query rows with no visible key are padding (left padding) and their outputs are never read.
-    public static func additive(attentionMask: Tensor?, batch: Int, past: Int, new: Int) throws -> Tensor {
+    /// The boolean mask [batch, 1, new, past + new] (true = attend): query i (absolute position past + i) sees key j
+    /// when j ≤ past + i and the attention mask keeps j. A query row with no visible key (left padding) attends to
+    /// nothing and its attention output is zero, as PyTorch's SDPA gives the reference (so pad positions' hidden
+    /// states match too — contrastive search reads them).
+    public static func boolean(attentionMask: Tensor?, batch: Int, past: Int, new: Int) throws -> Tensor {
         let total = past + new
         var keep: [Int64]? = nil
         if let attentionMask {
@@ -39,13 +44,12 @@ public enum CausalMask {
             }
             keep = attentionMask.to(.int64).contiguous().int64s()
         }
-        let lowest = -Float.greatestFiniteMagnitude
-        var values = [Float](repeating: 0, count: batch * new * total)
+        var values = [Bool](repeating: true, count: batch * new * total)
         for b in 0..<batch {
             for i in 0..<new {
                 let row = (b * new + i) * total
                 for j in 0..<total where j > past + i || (keep.map { $0[b * total + j] == 0 } ?? false) {
-                    values[row + j] = lowest
+                    values[row + j] = false
                 }
             }
         }

@@ -87,6 +87,11 @@ final class GPT2Model: CausalLanguageModel, @unchecked Sendable {
 
     func makeCache() -> KVCache { KVCache(layers: blocks.count) }
 
+    func headLogits(_ hidden: Tensor) throws -> Tensor {
+        guard let lmHead else { throw ModelError.unsupportedTask(modelType: config.modelType, task: "logits of a base model") }
+        return try lmHead(hidden)
+    }
+
     func hiddenStates(inputIds: Tensor, attentionMask: Tensor?, positionIds: Tensor?, cache: KVCache?) throws -> Tensor {
         let (batch, new) = (inputIds.shape[0], inputIds.shape[1])
         let past = cache?.length ?? 0
@@ -94,7 +99,7 @@ final class GPT2Model: CausalLanguageModel, @unchecked Sendable {
             throw ModelError.invalidInput("sequence length \(past + new) exceeds n_positions (\(positions.weight.shape[0]))")
         }
         let positionIds = try positionIds ?? CausalMask.sequentialPositions(batch: batch, past: past, new: new)
-        let mask = try CausalMask.additive(attentionMask: attentionMask, batch: batch, past: past, new: new)
+        let mask = try CausalMask.boolean(attentionMask: attentionMask, batch: batch, past: past, new: new)
         var hidden = try tokens(inputIds).add(positions(positionIds))
         for (index, block) in blocks.enumerated() { hidden = try block(hidden, layer: index, mask: mask, cache: cache) }
         return try finalNorm(hidden)

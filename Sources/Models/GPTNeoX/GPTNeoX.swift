@@ -85,11 +85,16 @@ final class GPTNeoXModel: CausalLanguageModel, @unchecked Sendable {
 
     func makeCache() -> KVCache { KVCache(layers: blocks.count) }
 
+    func headLogits(_ hidden: Tensor) throws -> Tensor {
+        guard let embedOut else { throw ModelError.unsupportedTask(modelType: config.modelType, task: "logits of a base model") }
+        return try embedOut(hidden)
+    }
+
     func hiddenStates(inputIds: Tensor, attentionMask: Tensor?, positionIds: Tensor?, cache: KVCache?) throws -> Tensor {
         let (batch, new) = (inputIds.shape[0], inputIds.shape[1])
         let past = cache?.length ?? 0
         let positions = try positionIds ?? CausalMask.sequentialPositions(batch: batch, past: past, new: new)
-        let mask = try CausalMask.additive(attentionMask: attentionMask, batch: batch, past: past, new: new)
+        let mask = try CausalMask.boolean(attentionMask: attentionMask, batch: batch, past: past, new: new)
         let table = try rotary.table(positionIds: positions)
         var hidden = try embedIn(inputIds)
         for (index, block) in blocks.enumerated() { hidden = try block(hidden, layer: index, rotary: table, mask: mask, cache: cache) }

@@ -100,12 +100,17 @@ final class LlamaModel: CausalLanguageModel, @unchecked Sendable {
 
     func makeCache() -> KVCache { KVCache(layers: blocks.count) }
 
+    func headLogits(_ hidden: Tensor) throws -> Tensor {
+        guard let lmHead else { throw ModelError.unsupportedTask(modelType: config.modelType, task: "logits of a base model") }
+        return try lmHead(hidden)
+    }
+
     /// The final normalized hidden states [batch, new, hidden].
     func hiddenStates(inputIds: Tensor, attentionMask: Tensor?, positionIds: Tensor?, cache: KVCache?) throws -> Tensor {
         let (batch, new) = (inputIds.shape[0], inputIds.shape[1])
         let past = cache?.length ?? 0
         let positions = try positionIds ?? CausalMask.sequentialPositions(batch: batch, past: past, new: new)
-        let mask = try CausalMask.additive(attentionMask: attentionMask, batch: batch, past: past, new: new)
+        let mask = try CausalMask.boolean(attentionMask: attentionMask, batch: batch, past: past, new: new)
         let table = try rotary.table(positionIds: positions)
         var hidden = try embedTokens(inputIds)
         for (index, block) in blocks.enumerated() {

@@ -90,6 +90,11 @@ final class OPTModel: CausalLanguageModel, @unchecked Sendable {
 
     func makeCache() -> KVCache { KVCache(layers: blocks.count) }
 
+    func headLogits(_ hidden: Tensor) throws -> Tensor {
+        guard let lmHead else { throw ModelError.unsupportedTask(modelType: config.modelType, task: "logits of a base model") }
+        return try lmHead(hidden)
+    }
+
     func hiddenStates(inputIds: Tensor, attentionMask: Tensor?, positionIds: Tensor?, cache: KVCache?) throws -> Tensor {
         let (batch, new) = (inputIds.shape[0], inputIds.shape[1])
         let past = cache?.length ?? 0
@@ -100,7 +105,7 @@ final class OPTModel: CausalLanguageModel, @unchecked Sendable {
         let positionIds = try positionIds
             ?? attentionMask.map { try CausalMask.positionIds(attentionMask: $0, new: new) }
             ?? CausalMask.sequentialPositions(batch: batch, past: past, new: new)
-        let mask = try CausalMask.additive(attentionMask: attentionMask, batch: batch, past: past, new: new)
+        let mask = try CausalMask.boolean(attentionMask: attentionMask, batch: batch, past: past, new: new)
         var hidden = try tokens(inputIds)
         if let projectIn { hidden = try projectIn(hidden) }
         hidden = try hidden.add(positions(positionIds.add(Scalar.int(Int64(Self.positionOffset)))))

@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "Hub", swiftSettings: optimizedInDebug),
         .target(name: "Models", dependencies: ["Tensors", "Hub"], swiftSettings: optimizedInDebug),
         .target(name: "Processors", dependencies: ["Media", "Tokenizers", "Tensors", "Hub"]),
-        .target(name: "Generation", dependencies: ["Models", "Tokenizers"]),
+        .target(name: "Generation", dependencies: ["Models", "Tokenizers", "Tensors", "Hub"], swiftSettings: optimizedInDebug),
         .target(name: "Pipelines", dependencies: ["Generation", "Processors", "Models", "Tokenizers", "Media", "Hub"]),
         // The interpreter's hot loop touches class properties constantly: dynamic exclusivity checks
         // cost ~15% there, and the AST is only ever mutated by the resolver before it runs.
@@ -48,7 +48,9 @@ let package = Package(
         .executableTarget(
             name: "sfs",
             dependencies: ["REPL", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .executableTarget(name: "sfs-bench", dependencies: ["Tensors", "Pipelines", "Models", "Tokenizers"], swiftSettings: optimizedInDebug),
+        .executableTarget(
+            name: "sfs-bench", dependencies: ["Tensors", "Pipelines", "Models", "Tokenizers", "Generation", "Hub"],
+            swiftSettings: optimizedInDebug),
 
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ScriptTests", dependencies: ["Script", "ScriptLibrary"], resources: [.copy("cases")]),
@@ -57,6 +59,7 @@ let package = Package(
         .testTarget(name: "HubTests", dependencies: ["Hub"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ScriptLibraryTests", dependencies: ["Script", "ScriptLibrary", "Hub"], resources: [.copy("cases")]),
         .testTarget(name: "ModelsTests", dependencies: ["Models"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "GenerationTests", dependencies: ["Generation", "Models", "Tensors", "Hub"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MediaTests", dependencies: ["Media"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "PipelinesTests", dependencies: ["Pipelines", "Models", "Tokenizers", "Hub"], resources: [.copy("Fixtures")]),

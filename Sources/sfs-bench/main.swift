@@ -3,6 +3,7 @@
 //   sfs-bench tensors [--only gemm,conv,sdpa] [--threads N] [--backend openBLAS|native] [--json] [--clock wall|cpu]
 //   sfs-bench ops
 //   sfs-bench encoders
+//   sfs-bench generation
 import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -13,8 +14,10 @@ case "ops":
     try ElementwiseBench.run(arguments: Array(arguments.dropFirst()))
 case "encoders":
     try EncoderBench.run(arguments: Array(arguments.dropFirst()))
+case "generation":
+    try GenerationBench.run(arguments: Array(arguments.dropFirst()))
 default:
-    print("usage: sfs-bench <suite> [options]   (suites: tensors, ops, encoders)")
+    print("usage: sfs-bench <suite> [options]   (suites: tensors, ops, encoders, generation)")
     print("       sfs-bench tensors [--only gemm,conv,sdpa] [--threads N] [--backend openBLAS|native] [--json] [--clock wall|cpu]")
     exit(arguments.isEmpty ? 0 : 2)
 }

@@ -17,6 +17,12 @@ public enum ModelRegistry {
         "albert": Entry(prefix: "albert") { try AlbertModel(config: $0, weights: $1, task: $2) },
         "deberta-v2": Entry(prefix: "deberta") { try DebertaV2Model(config: $0, weights: $1, task: $2) },
         "electra": Entry(prefix: "electra") { try BertStyleModel(config: $0, weights: $1, family: .electra, task: $2) },
+        "llama": Entry(prefix: "model") { try LlamaModel(config: $0, weights: $1, task: $2) },
+        "mistral": Entry(prefix: "model") { try LlamaModel(config: $0, weights: $1, task: $2) },
+        "qwen2": Entry(prefix: "model") { try LlamaModel(config: $0, weights: $1, task: $2, qkvBias: true) },
+        "gpt2": Entry(prefix: "transformer") { try GPT2Model(config: $0, weights: $1, task: $2) },
+        "gpt_neox": Entry(prefix: "gpt_neox") { try GPTNeoXModel(config: $0, weights: $1, task: $2) },
+        "opt": Entry(prefix: "model") { try OPTModel(config: $0, weights: $1, task: $2) },
     ]
 
     public static var supportedModelTypes: [String] { table.keys.sorted() }

@@ -1,3 +1,0 @@
-// Generation — GenerationConfig, logits processors, search strategies, streamers; see docs/ARCHITECTURE.md.
-import Models
-import Tokenizers

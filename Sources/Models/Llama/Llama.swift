@@ -1,0 +1,136 @@
+import Hub
+import Tensors
+
+// Llama, following transformers/models/llama/modeling_llama.py (also Mistral without sliding window and Qwen2,
+// modeling_qwen2.py, whose only difference at inference is a bias on q/k/v): pre-RMSNorm blocks, rotary positions,
+// grouped-query attention, SwiGLU MLP, optionally tied LM head.
+
+/// `LlamaRMSNorm`: x·rsqrt(mean(x²) + eps)·w.
+public struct RMSNorm: Sendable {
+    public let weight: Tensor
+    public let eps: Double
+
+    public init(_ weights: Weights, _ name: String, size: Int, eps: Double) throws {
+        weight = try weights.scoped(name).tensor("weight", shape: [size])
+        self.eps = eps
+    }
+
+    public func callAsFunction(_ x: Tensor) throws -> Tensor { try x.rmsNorm([weight.count], weight: weight, eps: eps) }
+}
+
+struct LlamaBlock: Sendable {
+    let q, k, v, o: Linear
+    let gate, up, down: Linear
+    let inputNorm, postAttentionNorm: RMSNorm
+    let heads, kvHeads, headDim: Int
+    let activation: Activation
+
+    init(_ weights: Weights, hidden: Int, intermediate: Int, heads: Int, kvHeads: Int, headDim: Int, eps: Double,
+         qkvBias: Bool, outputBias: Bool, mlpBias: Bool, activation: Activation) throws {
+        let attention = weights.scoped("self_attn")
+        q = try Linear(attention, "q_proj", in: hidden, out: heads * headDim, bias: qkvBias)
+        k = try Linear(attention, "k_proj", in: hidden, out: kvHeads * headDim, bias: qkvBias)
+        v = try Linear(attention, "v_proj", in: hidden, out: kvHeads * headDim, bias: qkvBias)
+        o = try Linear(attention, "o_proj", in: heads * headDim, out: hidden, bias: outputBias)
+        let mlp = weights.scoped("mlp")
+        gate = try Linear(mlp, "gate_proj", in: hidden, out: intermediate, bias: mlpBias)
+        up = try Linear(mlp, "up_proj", in: hidden, out: intermediate, bias: mlpBias)
+        down = try Linear(mlp, "down_proj", in: intermediate, out: hidden, bias: mlpBias)
+        inputNorm = try RMSNorm(weights, "input_layernorm", size: hidden, eps: eps)
+        postAttentionNorm = try RMSNorm(weights, "post_attention_layernorm", size: hidden, eps: eps)
+        (self.heads, self.kvHeads, self.headDim, self.activation) = (heads, kvHeads, headDim, activation)
+    }
+
+    func callAsFunction(_ x: Tensor, layer: Int, rotary: (cos: Tensor, sin: Tensor), mask: Tensor, cache: KVCache?) throws -> Tensor {
+        let normed = try inputNorm(x)
+        let query = try RotaryEmbedding.apply(MultiHeadAttention.splitHeads(q(normed), heads: heads), cos: rotary.cos, sin: rotary.sin)
+        let key = try RotaryEmbedding.apply(MultiHeadAttention.splitHeads(k(normed), heads: kvHeads), cos: rotary.cos, sin: rotary.sin)
+        let value = try MultiHeadAttention.splitHeads(v(normed), heads: kvHeads)
+        let context = try DecoderAttention.attend(query: query, key: key, value: value, layer: layer, cache: cache, mask: mask,
+                                                  scale: 1 / Float(headDim).squareRoot())
+        let attended = try x.add(o(context))
+        let normed2 = try postAttentionNorm(attended)
+        return try attended.add(down(activation(gate(normed2)).mul(up(normed2))))
+    }
+}
+
+final class LlamaModel: CausalLanguageModel, @unchecked Sendable {
+    let config: PretrainedConfig
+    let embedTokens: Embedding
+    let blocks: [LlamaBlock]
+    let norm: RMSNorm
+    let lmHead: Linear?
+    let rotary: RotaryEmbedding
+    let vocabSize: Int
+    var maxPositions: Int? { nil }
+
+    init(config: PretrainedConfig, weights: Weights, task: ModelTask, qkvBias: Bool? = nil) throws {
+        guard task == .causalLM || task == .base else {
+            throw ModelError.unsupportedTask(modelType: config.modelType, task: task.rawValue)
+        }
+        self.config = config
+        let hidden = try config.requireInt("hidden_size"), heads = try config.requireInt("num_attention_heads")
+        let layers = try config.requireInt("num_hidden_layers"), intermediate = try config.requireInt("intermediate_size")
+        vocabSize = try config.requireInt("vocab_size")
+        let kvHeads = config.int("num_key_value_heads") ?? heads
+        let headDim = config.int("head_dim") ?? hidden / heads
+        let eps = config.double("rms_norm_eps") ?? 1e-6
+        let activation = try Activation(config: config.string("hidden_act") ?? "silu")
+        let attentionBias = qkvBias ?? (config.bool("attention_bias") ?? false)
+        let base = weights.scoped("model")
+        embedTokens = try Embedding(base, "embed_tokens", count: vocabSize, dim: hidden)
+        blocks = try (0..<layers).map {
+            try LlamaBlock(base.scoped("layers.\($0)"), hidden: hidden, intermediate: intermediate, heads: heads, kvHeads: kvHeads,
+                           headDim: headDim, eps: eps, qkvBias: attentionBias, outputBias: qkvBias == nil && attentionBias,
+                           mlpBias: config.bool("mlp_bias") ?? false, activation: activation)
+        }
+        norm = try RMSNorm(base, "norm", size: hidden, eps: eps)
+        rotary = try RotaryEmbedding(config: config, headDim: headDim, partialFactor: config.double("partial_rotary_factor") ?? 1)
+        if task == .causalLM {
+            if config.bool("tie_word_embeddings") ?? false {
+                weights.markUsed("lm_head.weight")
+                lmHead = Linear(weight: embedTokens.weight, bias: nil)
+            } else {
+                lmHead = try Linear(weights, "lm_head", in: hidden, out: vocabSize, bias: false)
+            }
+        } else {
+            lmHead = nil
+        }
+    }
+
+    func makeCache() -> KVCache { KVCache(layers: blocks.count) }
+
+    func headLogits(_ hidden: Tensor) throws -> Tensor {
+        guard let lmHead else { throw ModelError.unsupportedTask(modelType: config.modelType, task: "logits of a base model") }
+        return try lmHead(hidden)
+    }
+
+    /// The final normalized hidden states [batch, new, hidden].
+    func hiddenStates(inputIds: Tensor, attentionMask: Tensor?, positionIds: Tensor?, cache: KVCache?) throws -> Tensor {
+        let (batch, new) = (inputIds.shape[0], inputIds.shape[1])
+        let past = cache?.length ?? 0
+        let positions = try positionIds ?? CausalMask.sequentialPositions(batch: batch, past: past, new: new)
+        let mask = try CausalMask.boolean(attentionMask: attentionMask, batch: batch, past: past, new: new)
+        let table = try rotary.table(positionIds: positions)
+        var hidden = try embedTokens(inputIds)
+        for (index, block) in blocks.enumerated() {
+            hidden = try block(hidden, layer: index, rotary: table, mask: mask, cache: cache)
+        }
+        return try norm(hidden)
+    }
+
+    func logits(inputIds: Tensor, attentionMask: Tensor?, positionIds: Tensor?, cache: KVCache?, lastOnly: Bool) throws -> Tensor {
+        guard let lmHead else { throw ModelError.unsupportedTask(modelType: config.modelType, task: "logits of a base model") }
+        var hidden = try hiddenStates(inputIds: inputIds, attentionMask: attentionMask, positionIds: positionIds, cache: cache)
+        if lastOnly { hidden = try hidden.narrow(1, start: hidden.shape[1] - 1, length: 1) }
+        return try lmHead(hidden)
+    }
+
+    func forward(_ inputs: ModelInputs) throws -> ModelOutput {
+        if lmHead != nil { return try causalForward(inputs) }
+        guard let ids = inputs.inputIds, ids.rank == 2 else { throw ModelError.invalidInput("input_ids must be [batch, sequence]") }
+        var output = ModelOutput("BaseModelOutputWithPast")
+        output.set("last_hidden_state", try hiddenStates(inputIds: ids, attentionMask: inputs.attentionMask, positionIds: inputs.positionIds, cache: nil))
+        return output
+    }
+}

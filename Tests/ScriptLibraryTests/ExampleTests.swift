@@ -13,6 +13,10 @@ enum ExampleCache {
     static let standIns = [
         "sentence-transformers/all-MiniLM-L6-v2": "tiny-bert-base",
         "rasyosef/splade-tiny": "tiny-bert-mlm",
+        "distilbert/distilbert-base-uncased-finetuned-sst-2-english": "tiny-bert-sentiment",
+        "dslim/bert-base-NER": "tiny-bert-ner",
+        "distilbert/distilbert-base-cased-distilled-squad": "tiny-bert-qa",
+        "typeform/distilbert-base-uncased-mnli": "tiny-bert-nli",
     ]
 
     /// Builds the cache once per test process: models--org--name/{refs/main, snapshots/<commit>/…}.
@@ -42,7 +46,7 @@ enum ExampleCache {
     }()
 }
 
-@Test(arguments: ["sentence_similarity", "fill_mask"])
+@Test(arguments: ["sentence_similarity", "fill_mask", "text_classification", "token_classification", "question_answering", "zero_shot_classification"])
 func exampleRunsOnStandInCheckpoints(_ name: String) throws {
     let cache = try #require(ExampleCache.root, "could not build the stand-in cache")
     // The interpreter gets its own hub: other tests in this process keep reading the real cache.

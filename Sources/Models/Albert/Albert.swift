@@ -126,16 +126,7 @@ final class AlbertModel: PretrainedModel, @unchecked Sendable {
         var output = ModelOutput("BaseModelOutputWithPooling")
         var modelInputs = inputs
         var choiceShape: [Int]? = nil
-        if case .multipleChoice = head {
-            guard let ids = inputs.inputIds, ids.rank == 3 else {
-                throw ModelError.invalidInput("multiple choice expects input_ids of shape [batch, choices, sequence]")
-            }
-            choiceShape = [ids.shape[0], ids.shape[1]]
-            func flat(_ t: Tensor?) throws -> Tensor? { try t.map { try $0.reshape([-1, $0.shape[$0.rank - 1]]) } }
-            modelInputs.inputIds = try flat(ids)
-            modelInputs.attentionMask = try flat(inputs.attentionMask)
-            modelInputs.tokenTypeIds = try flat(inputs.tokenTypeIds)
-        }
+        if case .multipleChoice = head { (modelInputs, choiceShape) = try inputs.flattenedChoices() }
         let (hidden, pooled) = try encode(modelInputs, into: &output)
         switch head {
         case .none: return output
@@ -151,8 +142,7 @@ final class AlbertModel: PretrainedModel, @unchecked Sendable {
         case .questionAnswering(let qa):
             output.className = "QuestionAnsweringModelOutput"
             let logits = try qa(hidden)
-            output.set("start_logits", try logits.select(-1, 0).contiguous())
-            output.set("end_logits", try logits.select(-1, 1).contiguous())
+            try output.setSpanLogits(logits)
         case .multipleChoice(let classifier):
             output.className = "MultipleChoiceModelOutput"
             output.set("logits", try classifier(pooled ?? hidden.select(1, 0)).reshape(choiceShape ?? [-1]))

@@ -150,8 +150,7 @@ final class BertStyleModel: PretrainedModel, @unchecked Sendable {
             output.remove(["last_hidden_state", "pooler_output"])
         case .questionAnswering(let qa):
             let logits = try qa(sequence)
-            output.set("start_logits", try logits.select(-1, 0).contiguous())
-            output.set("end_logits", try logits.select(-1, 1).contiguous())
+            try output.setSpanLogits(logits)
             output.remove(["last_hidden_state", "pooler_output"])
         }
         return output
@@ -159,16 +158,7 @@ final class BertStyleModel: PretrainedModel, @unchecked Sendable {
 
     /// [batch, choices, seq] inputs are flattened to [batch·choices, seq], scored, and reshaped to [batch, choices].
     private func multipleChoice(_ inputs: ModelInputs, _ summary: Linear?, _ classifier: Linear) throws -> ModelOutput {
-        guard let ids = inputs.inputIds, ids.rank == 3 else {
-            throw ModelError.invalidInput("multiple choice expects input_ids of shape [batch, choices, sequence]")
-        }
-        let (batch, choices) = (ids.shape[0], ids.shape[1])
-        func flat(_ t: Tensor?) throws -> Tensor? { try t.map { try $0.reshape([-1, $0.shape[$0.rank - 1]]) } }
-        var flattened = inputs
-        flattened.inputIds = try flat(ids)
-        flattened.attentionMask = try flat(inputs.attentionMask)
-        flattened.tokenTypeIds = try flat(inputs.tokenTypeIds)
-        flattened.positionIds = try flat(inputs.positionIds)
+        let (flattened, choiceShape) = try inputs.flattenedChoices()
         var output = ModelOutput("MultipleChoiceModelOutput")
         let (sequence, pooled) = try backbone(flattened, into: &output)
         var features: Tensor
@@ -180,7 +170,7 @@ final class BertStyleModel: PretrainedModel, @unchecked Sendable {
             features = try sequence.select(1, 0)
         }
         features = try classifier(features)
-        output.set("logits", try features.reshape([batch, choices]))
+        output.set("logits", try features.reshape(choiceShape))
         output.remove(["last_hidden_state", "pooler_output"])
         return output
     }

@@ -139,17 +139,7 @@ final class DebertaV2Model: PretrainedModel, @unchecked Sendable {
     func forward(_ inputs: ModelInputs) throws -> ModelOutput {
         var modelInputs = inputs
         var choiceShape: [Int]? = nil
-        if case .multipleChoice = head {
-            guard let ids = inputs.inputIds, ids.rank == 3 else {
-                throw ModelError.invalidInput("multiple choice expects input_ids of shape [batch, choices, sequence]")
-            }
-            choiceShape = [ids.shape[0], ids.shape[1]]
-            func flat(_ t: Tensor?) throws -> Tensor? { try t.map { try $0.reshape([-1, $0.shape[$0.rank - 1]]) } }
-            modelInputs.inputIds = try flat(ids)
-            modelInputs.attentionMask = try flat(inputs.attentionMask)
-            modelInputs.tokenTypeIds = try flat(inputs.tokenTypeIds)
-            modelInputs.positionIds = try flat(inputs.positionIds)
-        }
+        if case .multipleChoice = head { (modelInputs, choiceShape) = try inputs.flattenedChoices() }
         var output = ModelOutput("BaseModelOutput")
         let hidden = try encode(modelInputs, into: &output)
         switch head {
@@ -166,8 +156,7 @@ final class DebertaV2Model: PretrainedModel, @unchecked Sendable {
         case .questionAnswering(let qa):
             output.className = "QuestionAnsweringModelOutput"
             let logits = try qa(hidden)
-            output.set("start_logits", try logits.select(-1, 0).contiguous())
-            output.set("end_logits", try logits.select(-1, 1).contiguous())
+            try output.setSpanLogits(logits)
         case .multipleChoice(let pooler, let classifier):
             output.className = "MultipleChoiceModelOutput"
             output.set("logits", try classifier(poolerActivation(pooler(hidden.select(1, 0)))).reshape(choiceShape ?? [-1]))

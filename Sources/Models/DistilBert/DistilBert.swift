@@ -124,14 +124,7 @@ final class DistilBertModel: PretrainedModel, @unchecked Sendable {
         var output = ModelOutput("BaseModelOutput")
         var modelInputs = inputs
         var choiceShape: [Int]? = nil
-        if case .multipleChoice = head {
-            guard let ids = inputs.inputIds, ids.rank == 3 else {
-                throw ModelError.invalidInput("multiple choice expects input_ids of shape [batch, choices, sequence]")
-            }
-            choiceShape = [ids.shape[0], ids.shape[1]]
-            modelInputs.inputIds = try ids.reshape([-1, ids.shape[2]])
-            modelInputs.attentionMask = try inputs.attentionMask.map { try $0.reshape([-1, $0.shape[2]]) }
-        }
+        if case .multipleChoice = head { (modelInputs, choiceShape) = try inputs.flattenedChoices() }
         let hidden = try encode(modelInputs, into: &output)
         switch head {
         case .none: return output
@@ -147,8 +140,7 @@ final class DistilBertModel: PretrainedModel, @unchecked Sendable {
         case .questionAnswering(let qa):
             output.className = "QuestionAnsweringModelOutput"
             let logits = try qa(hidden)
-            output.set("start_logits", try logits.select(-1, 0).contiguous())
-            output.set("end_logits", try logits.select(-1, 1).contiguous())
+            try output.setSpanLogits(logits)
         case .multipleChoice(let pre, let classifier):
             output.className = "MultipleChoiceModelOutput"
             output.set("logits", try classifier(pre(hidden.select(1, 0)).relu()).reshape(choiceShape ?? [-1]))

@@ -92,3 +92,30 @@ public protocol PretrainedModel: AnyObject, Sendable {
     var config: PretrainedConfig { get }
     func forward(_ inputs: ModelInputs) throws -> ModelOutput
 }
+
+// MARK: - Shared head plumbing
+
+extension ModelInputs {
+    /// Multiple choice: [batch, choices, seq] inputs as [batch·choices, seq] rows, with the [batch, choices] shape the
+    /// per-row scores fold back into (`input_ids.view(-1, input_ids.size(-1))` in every reference head).
+    public func flattenedChoices() throws -> (inputs: ModelInputs, choiceShape: [Int]) {
+        guard let ids = inputIds, ids.rank == 3 else {
+            throw ModelError.invalidInput("multiple choice expects input_ids of shape [batch, choices, sequence]")
+        }
+        func flat(_ t: Tensor?) throws -> Tensor? { try t.map { try $0.reshape([-1, $0.shape[$0.rank - 1]]) } }
+        var flattened = self
+        flattened.inputIds = try flat(ids)
+        flattened.attentionMask = try flat(attentionMask)
+        flattened.tokenTypeIds = try flat(tokenTypeIds)
+        flattened.positionIds = try flat(positionIds)
+        return (flattened, [ids.shape[0], ids.shape[1]])
+    }
+}
+
+extension ModelOutput {
+    /// Question answering: the [..., 2] `qa_outputs` split into `start_logits` and `end_logits`.
+    public mutating func setSpanLogits(_ logits: Tensor) throws {
+        set("start_logits", try logits.select(-1, 0).contiguous())
+        set("end_logits", try logits.select(-1, 1).contiguous())
+    }
+}

@@ -77,3 +77,27 @@ public enum CausalMask {
         try Tensor((0..<batch).flatMap { _ in (past..<(past + new)).map(Int64.init) }, shape: [batch, new])
     }
 }
+
+// MARK: - The output projection shared by the decoder architectures
+
+extension Linear {
+    /// The causal-LM head: for `.causalLM`, the input embeddings when the config ties them (the file's copy of the
+    /// head, if saved, is marked used), else the checkpoint's `name` (bias-free); nil for a base model.
+    static func languageModelHead(_ weights: Weights, _ name: String, task: ModelTask, tied: Bool, embeddings: Tensor,
+                                  in inFeatures: Int, vocab: Int) throws -> Linear? {
+        guard task == .causalLM else { return nil }
+        if tied {
+            weights.markUsed(name + ".weight")
+            return Linear(weight: embeddings, bias: nil)
+        }
+        return try Linear(weights, name, in: inFeatures, out: vocab, bias: false)
+    }
+}
+
+extension Optional where Wrapped == Linear {
+    /// `headLogits` of every decoder: the head's logits, or the error a base model gives when asked for them.
+    func logits(_ hidden: Tensor, modelType: String) throws -> Tensor {
+        guard let head = self else { throw ModelError.unsupportedTask(modelType: modelType, task: "logits of a base model") }
+        return try head(hidden)
+    }
+}

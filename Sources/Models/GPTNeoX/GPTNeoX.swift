@@ -71,24 +71,14 @@ final class GPTNeoXModel: CausalLanguageModel, @unchecked Sendable {
         finalNorm = try LayerNorm(base, "final_layer_norm", size: hidden, eps: eps)
         let partial = config.double("partial_rotary_factor") ?? config.double("rotary_pct") ?? 0.25
         rotary = try RotaryEmbedding(config: config, headDim: hidden / heads, partialFactor: partial)
-        if task == .causalLM {
-            if config.bool("tie_word_embeddings") ?? false {
-                weights.markUsed("embed_out.weight")
-                embedOut = Linear(weight: embedIn.weight, bias: nil)
-            } else {
-                embedOut = try Linear(weights, "embed_out", in: hidden, out: vocabSize, bias: false)
-            }
-        } else {
-            embedOut = nil
-        }
+        embedOut = try Linear.languageModelHead(
+            weights, "embed_out", task: task, tied: config.bool("tie_word_embeddings") ?? false, embeddings: embedIn.weight,
+            in: hidden, vocab: vocabSize)
     }
 
     func makeCache() -> KVCache { KVCache(layers: blocks.count) }
 
-    func headLogits(_ hidden: Tensor) throws -> Tensor {
-        guard let embedOut else { throw ModelError.unsupportedTask(modelType: config.modelType, task: "logits of a base model") }
-        return try embedOut(hidden)
-    }
+    func headLogits(_ hidden: Tensor) throws -> Tensor { try embedOut.logits(hidden, modelType: config.modelType) }
 
     func hiddenStates(inputIds: Tensor, attentionMask: Tensor?, positionIds: Tensor?, cache: KVCache?) throws -> Tensor {
         let (batch, new) = (inputIds.shape[0], inputIds.shape[1])

@@ -86,24 +86,14 @@ final class LlamaModel: CausalLanguageModel, @unchecked Sendable {
         }
         norm = try RMSNorm(base, "norm", size: hidden, eps: eps)
         rotary = try RotaryEmbedding(config: config, headDim: headDim, partialFactor: config.double("partial_rotary_factor") ?? 1)
-        if task == .causalLM {
-            if config.bool("tie_word_embeddings") ?? false {
-                weights.markUsed("lm_head.weight")
-                lmHead = Linear(weight: embedTokens.weight, bias: nil)
-            } else {
-                lmHead = try Linear(weights, "lm_head", in: hidden, out: vocabSize, bias: false)
-            }
-        } else {
-            lmHead = nil
-        }
+        lmHead = try Linear.languageModelHead(
+            weights, "lm_head", task: task, tied: config.bool("tie_word_embeddings") ?? false, embeddings: embedTokens.weight,
+            in: hidden, vocab: vocabSize)
     }
 
     func makeCache() -> KVCache { KVCache(layers: blocks.count) }
 
-    func headLogits(_ hidden: Tensor) throws -> Tensor {
-        guard let lmHead else { throw ModelError.unsupportedTask(modelType: config.modelType, task: "logits of a base model") }
-        return try lmHead(hidden)
-    }
+    func headLogits(_ hidden: Tensor) throws -> Tensor { try lmHead.logits(hidden, modelType: config.modelType) }
 
     /// The final normalized hidden states [batch, new, hidden].
     func hiddenStates(inputIds: Tensor, attentionMask: Tensor?, positionIds: Tensor?, cache: KVCache?) throws -> Tensor {

@@ -76,24 +76,14 @@ final class OPTModel: CausalLanguageModel, @unchecked Sendable {
         }
         let removeFinal = config.bool("_remove_final_layer_norm") ?? false
         finalNorm = normBefore && !removeFinal ? try LayerNorm(base, "final_layer_norm", size: hidden, eps: 1e-5, bias: affine) : nil
-        if task == .causalLM {
-            if config.bool("tie_word_embeddings") ?? true {
-                weights.markUsed("lm_head.weight")
-                lmHead = Linear(weight: tokens.weight, bias: nil)
-            } else {
-                lmHead = try Linear(weights, "lm_head", in: wordDim, out: vocabSize, bias: false)
-            }
-        } else {
-            lmHead = nil
-        }
+        lmHead = try Linear.languageModelHead(
+            weights, "lm_head", task: task, tied: config.bool("tie_word_embeddings") ?? true, embeddings: tokens.weight,
+            in: wordDim, vocab: vocabSize)
     }
 
     func makeCache() -> KVCache { KVCache(layers: blocks.count) }
 
-    func headLogits(_ hidden: Tensor) throws -> Tensor {
-        guard let lmHead else { throw ModelError.unsupportedTask(modelType: config.modelType, task: "logits of a base model") }
-        return try lmHead(hidden)
-    }
+    func headLogits(_ hidden: Tensor) throws -> Tensor { try lmHead.logits(hidden, modelType: config.modelType) }
 
     func hiddenStates(inputIds: Tensor, attentionMask: Tensor?, positionIds: Tensor?, cache: KVCache?) throws -> Tensor {
         let (batch, new) = (inputIds.shape[0], inputIds.shape[1])

@@ -101,3 +101,23 @@ extension Optional where Wrapped == Linear {
         return try head(hidden)
     }
 }
+
+// MARK: - The forward passes every decoder shares
+
+extension CausalLanguageModel {
+    /// `hiddenStates` then the LM head; with `lastOnly`, only the last position goes through the head.
+    public func logits(inputIds: Tensor, attentionMask: Tensor?, positionIds: Tensor?, cache: KVCache?, lastOnly: Bool) throws -> Tensor {
+        var hidden = try hiddenStates(inputIds: inputIds, attentionMask: attentionMask, positionIds: positionIds, cache: cache)
+        if lastOnly { hidden = try hidden.narrow(1, start: hidden.shape[1] - 1, length: 1) }
+        return try headLogits(hidden)
+    }
+
+    /// `model(**inputs)`: logits for a causal-LM head, else the base model's `last_hidden_state`.
+    func decoderForward(_ inputs: ModelInputs, hasHead: Bool, baseOutput: String) throws -> ModelOutput {
+        if hasHead { return try causalForward(inputs) }
+        guard let ids = inputs.inputIds, ids.rank == 2 else { throw ModelError.invalidInput("input_ids must be [batch, sequence]") }
+        var output = ModelOutput(baseOutput)
+        output.set("last_hidden_state", try hiddenStates(inputIds: ids, attentionMask: inputs.attentionMask, positionIds: inputs.positionIds, cache: nil))
+        return output
+    }
+}

@@ -95,18 +95,7 @@ final class GPT2Model: CausalLanguageModel, @unchecked Sendable {
         return try finalNorm(hidden)
     }
 
-    func logits(inputIds: Tensor, attentionMask: Tensor?, positionIds: Tensor?, cache: KVCache?, lastOnly: Bool) throws -> Tensor {
-        guard let lmHead else { throw ModelError.unsupportedTask(modelType: config.modelType, task: "logits of a base model") }
-        var hidden = try hiddenStates(inputIds: inputIds, attentionMask: attentionMask, positionIds: positionIds, cache: cache)
-        if lastOnly { hidden = try hidden.narrow(1, start: hidden.shape[1] - 1, length: 1) }
-        return try lmHead(hidden)
-    }
-
     func forward(_ inputs: ModelInputs) throws -> ModelOutput {
-        if lmHead != nil { return try causalForward(inputs) }
-        guard let ids = inputs.inputIds, ids.rank == 2 else { throw ModelError.invalidInput("input_ids must be [batch, sequence]") }
-        var output = ModelOutput("BaseModelOutputWithPastAndCrossAttentions")
-        output.set("last_hidden_state", try hiddenStates(inputIds: ids, attentionMask: inputs.attentionMask, positionIds: inputs.positionIds, cache: nil))
-        return output
+        try decoderForward(inputs, hasHead: lmHead != nil, baseOutput: "BaseModelOutputWithPastAndCrossAttentions")
     }
 }

@@ -25,6 +25,8 @@ let package = Package(
         .systemLibrary(name: "CPNG", path: "Sources/CPNG"),
         .systemLibrary(name: "CJPEG", path: "Sources/CJPEG"),
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
+        // zlib (libpng-dev brings zlib1g-dev): the Tokenizers/Jinja tests read gzip-compressed fixtures.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
 
         .target(name: "Tensors", dependencies: ["CBLAS"], swiftSettings: optimizedInDebug),
         // setjmp/longjmp wrappers: libpng/libjpeg errors must come back as Swift errors, not abort.
@@ -54,8 +56,8 @@ let package = Package(
 
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ScriptTests", dependencies: ["Script", "ScriptLibrary"], resources: [.copy("cases")]),
-        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "JinjaTests", dependencies: ["Jinja"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "CZlib"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "JinjaTests", dependencies: ["Jinja", "CZlib"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HubTests", dependencies: ["Hub"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ScriptLibraryTests", dependencies: ["Script", "ScriptLibrary", "Hub"], resources: [.copy("cases")]),
         .testTarget(name: "ModelsTests", dependencies: ["Models"], resources: [.copy("Fixtures")]),

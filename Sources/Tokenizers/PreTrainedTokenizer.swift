@@ -36,6 +36,8 @@ public struct PreTrainedTokenizer: Sendable {
     /// The default chat template, and named ones when the config holds a list.
     public var chatTemplate: String?
     public var namedChatTemplates: [String: String]
+    /// CLIPTokenizerFast wraps its backend's decode: "</w>" becomes a space and the text is stripped.
+    public var decodesEndOfWordSuffixAsSpace: Bool
 
     public init(backend: Tokenizer, config: JSONValue = .object(JSONObject()), specialTokensMap: JSONValue? = nil) {
         var backend = backend
@@ -56,6 +58,7 @@ public struct PreTrainedTokenizer: Sendable {
         paddingSide = PaddingDirection(rawValue: config["padding_side"]?.string ?? "right") ?? .right
         truncationSide = TruncationDirection(rawValue: config["truncation_side"]?.string ?? "right") ?? .right
         cleanUpTokenizationSpaces = config["clean_up_tokenization_spaces"]?.bool ?? false
+        decodesEndOfWordSuffixAsSpace = LegacyTokenizers.isCLIP(config: config)
         var named: [String: String] = [:]
         if let list = config["chat_template"]?.array {
             for entry in list {
@@ -125,8 +128,42 @@ public struct PreTrainedTokenizer: Sendable {
     public func decode(_ ids: [Int], skipSpecialTokens: Bool = false, cleanUpTokenizationSpaces: Bool? = nil)
         throws(TokenizerError) -> String
     {
-        let text = try backend.decode(ids, skipSpecialTokens: skipSpecialTokens)
+        var text = try backend.decode(ids, skipSpecialTokens: skipSpecialTokens)
+        if decodesEndOfWordSuffixAsSpace {
+            text = Self.pythonStrip(Self.replacingScalars(of: "</w>", with: " ", in: text))
+        }
         return (cleanUpTokenizationSpaces ?? self.cleanUpTokenizationSpaces) ? cleanUpTokenization(text) : text
+    }
+
+    /// Python `str.replace` on code points (Swift's string search would match by grapheme/canonical equivalence).
+    static func replacingScalars(of target: String, with replacement: String, in text: String) -> String {
+        let t = Array(target.unicodeScalars)
+        let s = Array(text.unicodeScalars)
+        guard !t.isEmpty, s.count >= t.count else { return text }
+        var out = String.UnicodeScalarView()
+        var i = 0
+        while i < s.count {
+            if i + t.count <= s.count, s[i] == t[0], Array(s[i..<(i + t.count)]) == t {
+                out.append(contentsOf: replacement.unicodeScalars)
+                i += t.count
+            } else {
+                out.append(s[i])
+                i += 1
+            }
+        }
+        return String(out)
+    }
+
+    /// Python `str.strip()`: removes leading and trailing whitespace scalars.
+    static func pythonStrip(_ text: String) -> String {
+        let scalars = Array(text.unicodeScalars)
+        var start = 0
+        var end = scalars.count
+        while start < end, scalars[start].isPythonWhitespace { start += 1 }
+        while end > start, scalars[end - 1].isPythonWhitespace { end -= 1 }
+        var out = String.UnicodeScalarView()
+        out.append(contentsOf: scalars[start..<end])
+        return String(out)
     }
 
     public func batchDecode(_ batch: [[Int]], skipSpecialTokens: Bool = false) throws(TokenizerError) -> [String] {
@@ -203,6 +240,10 @@ public enum AutoTokenizer {
             backend = try Tokenizer(contentsOf: tokenizerJSON)
         } else if FileManager.default.fileExists(atPath: folder.appendingPathComponent("vocab.txt").path) {
             backend = try LegacyTokenizers.bertWordPiece(folder: folder, config: config, specialTokensMap: specialMap)
+        } else if FileManager.default.fileExists(atPath: folder.appendingPathComponent("merges.txt").path)
+            && LegacyTokenizers.isCLIP(config: config)
+        {
+            backend = try LegacyTokenizers.clipBytePairs(folder: folder, config: config, specialTokensMap: specialMap)
         } else if FileManager.default.fileExists(atPath: folder.appendingPathComponent("merges.txt").path) {
             backend = try LegacyTokenizers.gpt2BytePairs(folder: folder, config: config, specialTokensMap: specialMap)
         } else {
@@ -214,5 +255,17 @@ public enum AutoTokenizer {
 
     public static func fromPretrained(_ path: String) throws(TokenizerError) -> PreTrainedTokenizer {
         try fromPretrained(URL(fileURLWithPath: path))
+    }
+}
+
+extension Unicode.Scalar {
+    /// Python `str.isspace()` for one code point.
+    var isPythonWhitespace: Bool {
+        switch value {
+        case 0x09...0x0D, 0x1C...0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
+            return true
+        default:
+            return false
+        }
     }
 }

@@ -80,7 +80,9 @@ public struct Tokenizer: Sendable {
     }
 
     /// Encodes many inputs on all cores, then pads them together when padding is set.
-    public func encodeBatch(_ texts: [String], pairs: [String]? = nil, addSpecialTokens: Bool = true)
+    /// `threads`: how many threads share the batch (default: every active core, as the reference's
+    /// rayon pool does; `RAYON_NUM_THREADS=2` there is `threads: 2` here).
+    public func encodeBatch(_ texts: [String], pairs: [String]? = nil, addSpecialTokens: Bool = true, threads: Int? = nil)
         throws(TokenizerError) -> [Encoding]
     {
         if let pairs, pairs.count != texts.count {
@@ -90,7 +92,7 @@ public struct Tokenizer: Sendable {
         copy.padding = nil
         let unpadded = copy
         let results = ResultBox(count: texts.count)
-        let workers = min(ProcessInfo.processInfo.activeProcessorCount, max(texts.count, 1))
+        let workers = max(1, min(threads ?? ProcessInfo.processInfo.activeProcessorCount, max(texts.count, 1)))
         let chunk = (texts.count + workers - 1) / max(workers, 1)
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             let lower = w * chunk

@@ -1,5 +1,5 @@
 // Benchmark programs for `sfs-bench tokenizers` (side by side with Scripts/bench/tokenizers.py):
-// load time, single-thread encode throughput, and batch encode on all cores, over the same corpus.
+// load time, single-thread encode throughput, and batch encode on N threads, over the same corpus.
 import Foundation
 
 public enum TokenizerBenchmark {
@@ -10,12 +10,13 @@ public enum TokenizerBenchmark {
         public var tokens: Int
         public var singleThreadSeconds: Double
         public var batchSeconds: Double
+        public var batchThreads: Int
         public var singleThreadMBps: Double { Double(corpusBytes) / 1e6 / singleThreadSeconds }
         public var batchMBps: Double { Double(corpusBytes) / 1e6 / batchSeconds }
         public var description: String {
             String(
-                format: "%@: load %.1f ms, encode %.2f MB/s (1 thread), %.2f MB/s (batch), %d tokens",
-                name, loadSeconds * 1000, singleThreadMBps, batchMBps, tokens)
+                format: "%@: load %.1f ms, encode %.2f MB/s (1 thread), %.2f MB/s (batch, %d threads), %d tokens",
+                name, loadSeconds * 1000, singleThreadMBps, batchMBps, batchThreads, tokens)
         }
     }
 
@@ -40,34 +41,44 @@ public enum TokenizerBenchmark {
         return result
     }
 
-    static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+    /// Wall time, or with `cpu` the calling thread's CPU time (stable on a loaded machine; Python's
+    /// `time.thread_time`).
+    static func now(cpu: Bool = false) -> Double {
+        var time = timespec()
+        clock_gettime(cpu ? CLOCK_THREAD_CPUTIME_ID : CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+    }
 
-    /// Loads `tokenizerJSON` (best of 3), then encodes `lines` one by one and as a batch.
-    public static func run(name: String, tokenizerJSON: URL, lines: [String]) throws -> Result {
+    /// Loads `tokenizerJSON` (best of 3), then encodes `lines` one by one (one thread, `cpuClock` picks the
+    /// clock) and as a batch on `threads` threads (wall time).
+    public static func run(
+        name: String, tokenizerJSON: URL, lines: [String], threads: Int = 2, cpuClock: Bool = false, loadRounds: Int = 3
+    ) throws -> Result {
         var load = Double.infinity
         var tokenizer: Tokenizer? = nil
-        for _ in 0..<3 {
-            let t0 = now()
+        for _ in 0..<max(1, loadRounds) {
+            let t0 = now(cpu: cpuClock)
             tokenizer = try Tokenizer(contentsOf: tokenizerJSON)
-            load = min(load, now() - t0)
+            load = min(load, now(cpu: cpuClock) - t0)
         }
         guard var tok = tokenizer else { throw TokenizerError.fileNotFound(tokenizerJSON.path) }
         tok.padding = nil
         tok.truncation = nil
         let bytes = lines.reduce(0) { $0 + $1.utf8.count }
         var tokens = 0
-        let t1 = now()
+        let t1 = now(cpu: cpuClock)
         for l in lines { tokens += try tok.encode(l, addSpecialTokens: false).count }
-        let single = now() - t1
-        let fresh = try Tokenizer(contentsOf: tokenizerJSON)
-        var batchTokenizer = fresh
+        let single = now(cpu: cpuClock) - t1
+        // A fresh tokenizer (cold BPE cache), as the Python side does.
+        var batchTokenizer = try Tokenizer(contentsOf: tokenizerJSON)
         batchTokenizer.padding = nil
         batchTokenizer.truncation = nil
         let t2 = now()
-        let encodings = try batchTokenizer.encodeBatch(lines, addSpecialTokens: false)
+        let encodings = try batchTokenizer.encodeBatch(lines, addSpecialTokens: false, threads: threads)
         let batch = now() - t2
         _ = encodings.count
         return Result(
-            name: name, loadSeconds: load, corpusBytes: bytes, tokens: tokens, singleThreadSeconds: single, batchSeconds: batch)
+            name: name, loadSeconds: load, corpusBytes: bytes, tokens: tokens, singleThreadSeconds: single,
+            batchSeconds: batch, batchThreads: threads)
     }
 }

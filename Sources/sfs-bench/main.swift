@@ -4,6 +4,7 @@
 //   sfs-bench ops
 //   sfs-bench encoders
 //   sfs-bench generation
+//   sfs-bench tokenizers [--threads 2] [--clock wall|cpu] [--only NAMES]   (after Scripts/bench/tokenizers.py)
 import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -16,8 +17,10 @@ case "encoders":
     try EncoderBench.run(arguments: Array(arguments.dropFirst()))
 case "generation":
     try GenerationBench.run(arguments: Array(arguments.dropFirst()))
+case "tokenizers":
+    try TokenizerBench.run(arguments: Array(arguments.dropFirst()))
 default:
-    print("usage: sfs-bench <suite> [options]   (suites: tensors, ops, encoders, generation)")
+    print("usage: sfs-bench <suite> [options]   (suites: tensors, ops, encoders, generation, tokenizers)")
     print("       sfs-bench tensors [--only gemm,conv,sdpa] [--threads N] [--backend openBLAS|native] [--json] [--clock wall|cpu]")
     exit(arguments.isEmpty ? 0 : 2)
 }

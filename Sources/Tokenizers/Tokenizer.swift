@@ -93,18 +93,19 @@ public struct Tokenizer: Sendable {
         let unpadded = copy
         let results = ResultBox(count: texts.count)
         let workers = max(1, min(threads ?? ProcessInfo.processInfo.activeProcessorCount, max(texts.count, 1)))
-        let chunk = (texts.count + workers - 1) / max(workers, 1)
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            let lower = w * chunk
-            let upper = min(texts.count, lower + chunk)
-            guard lower < upper else { return }
-            for i in lower..<upper {
-                do {
-                    results.set(i, .success(try unpadded.encode(texts[i], pair: pairs?[i], addSpecialTokens: addSpecialTokens)))
-                } catch let error as TokenizerError {
-                    results.set(i, .failure(error))
-                } catch {
-                    results.set(i, .failure(.invalidArgument("\(error)")))
+        // Workers take small chunks from a shared counter (as rayon's work stealing balances): a worker
+        // that gets less CPU, or longer texts, does not hold the whole batch back.
+        let chunk = max(1, min(64, texts.count / (workers * 8)))
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while let range = results.nextChunk(size: chunk) {
+                for i in range {
+                    do {
+                        results.set(i, .success(try unpadded.encode(texts[i], pair: pairs?[i], addSpecialTokens: addSpecialTokens)))
+                    } catch let error as TokenizerError {
+                        results.set(i, .failure(error))
+                    } catch {
+                        results.set(i, .failure(.invalidArgument("\(error)")))
+                    }
                 }
             }
         }
@@ -204,11 +205,21 @@ public struct Tokenizer: Sendable {
     }
 }
 
-/// Per-item results written by the batch workers (each index written by exactly one worker).
+/// Per-item results written by the batch workers (each index claimed and written by exactly one worker).
 private final class ResultBox: @unchecked Sendable {
     var values: [Result<Encoding, TokenizerError>?]
     private let lock = NSLock()
+    private var next = 0
     init(count: Int) { values = Array(repeating: nil, count: count) }
+    /// The next `size` unclaimed indices, nil when all are claimed.
+    func nextChunk(size: Int) -> Range<Int>? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard next < values.count else { return nil }
+        let range = next..<min(values.count, next + size)
+        next = range.upperBound
+        return range
+    }
     func set(_ i: Int, _ r: Result<Encoding, TokenizerError>) {
         lock.lock()
         values[i] = r

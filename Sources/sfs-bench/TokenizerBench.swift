@@ -4,7 +4,7 @@
 // prints the reference numbers; this prints ours on the same files and the same ≥ 5 MB corpus.
 //
 //   sfs-bench tokenizers [--dir /tmp/sfs-bench-tokenizers] [--seeds ../shared/seeds] [--threads 2] [--clock wall|cpu]
-//                        [--only bpe-150k,wordpiece-minilm,unigram-kyoto]
+//                        [--only bpe-150k,wordpiece-minilm,unigram-kyoto] [--bytes 5000000]
 import Foundation
 import Tokenizers
 
@@ -15,6 +15,7 @@ enum TokenizerBench {
         var threads = 2
         var cpuClock = false
         var only: Set<String>? = nil
+        var minimumBytes = 5_000_000
         var i = 0
         while i < arguments.count {
             let value = i + 1 < arguments.count ? arguments[i + 1] : ""
@@ -24,6 +25,7 @@ enum TokenizerBench {
             case "--threads": threads = Int(value) ?? 2
             case "--clock": cpuClock = value == "cpu"
             case "--only": only = Set(value.split(separator: ",").map(String.init))
+            case "--bytes": minimumBytes = Int(value) ?? minimumBytes
             default:
                 print("sfs-bench tokenizers: unknown option \(arguments[i])")
                 exit(2)
@@ -37,7 +39,7 @@ enum TokenizerBench {
             print("no tokenizers in \(dir): run Scripts/bench/tokenizers.py first (it prepares them)")
             return
         }
-        let lines = try TokenizerBenchmark.corpus(seeds: URL(fileURLWithPath: seeds))
+        let lines = try TokenizerBenchmark.corpus(seeds: URL(fileURLWithPath: seeds), minimumBytes: minimumBytes)
         print("corpus: \(lines.count) lines, \(lines.reduce(0) { $0 + $1.utf8.count }) bytes; clock \(cpuClock ? "cpu" : "wall") (batch: wall)")
         for name in names {
             let url = URL(fileURLWithPath: "\(dir)/\(name)/tokenizer.json")

@@ -36,7 +36,7 @@ struct NormalizedString: Sendable {
 
     var isEmpty: Bool { scalars.isEmpty }
     var count: Int { scalars.count }
-    var string: String { String(String.UnicodeScalarView(scalars)) }
+    var string: String { scalars.asString }
 
     // MARK: Offsets
 

@@ -12,11 +12,44 @@ protocol TokenizerModel: Sendable {
 }
 
 extension Array where Element == Unicode.Scalar {
-    var asString: String { String(String.UnicodeScalarView(self)) }
+    var asString: String { self.withUnsafeBufferPointer { scalarsToString($0) } }
 }
 
 extension ArraySlice where Element == Unicode.Scalar {
-    var asString: String { String(String.UnicodeScalarView(self)) }
+    var asString: String { self.withUnsafeBufferPointer { scalarsToString($0) } }
+}
+
+/// UTF-8 encodes scalars straight into a new string's storage. Appending to a `UnicodeScalarView` one
+/// scalar at a time was half of BPE's per-word cost (the word is its cache key).
+@inline(__always)
+func scalarsToString(_ scalars: UnsafeBufferPointer<Unicode.Scalar>) -> String {
+    if scalars.isEmpty { return "" }
+    return String(unsafeUninitializedCapacity: scalars.count * 4) { out in
+        var n = 0
+        for scalar in scalars {
+            let v = scalar.value
+            if v < 0x80 {
+                out[n] = UInt8(v)
+                n += 1
+            } else if v < 0x800 {
+                out[n] = UInt8(0xC0 | (v >> 6))
+                out[n + 1] = UInt8(0x80 | (v & 0x3F))
+                n += 2
+            } else if v < 0x10000 {
+                out[n] = UInt8(0xE0 | (v >> 12))
+                out[n + 1] = UInt8(0x80 | ((v >> 6) & 0x3F))
+                out[n + 2] = UInt8(0x80 | (v & 0x3F))
+                n += 3
+            } else {
+                out[n] = UInt8(0xF0 | (v >> 18))
+                out[n + 1] = UInt8(0x80 | ((v >> 12) & 0x3F))
+                out[n + 2] = UInt8(0x80 | ((v >> 6) & 0x3F))
+                out[n + 3] = UInt8(0x80 | (v & 0x3F))
+                n += 4
+            }
+        }
+        return n
+    }
 }
 
 /// Builds the id → token table of a vocabulary, rejecting negative or huge ids.

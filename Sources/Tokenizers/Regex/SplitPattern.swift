@@ -52,7 +52,7 @@ final class GeneralRegex: @unchecked Sendable {
     }
 
     func matches(in scalars: [Unicode.Scalar]) -> [Range<Int>] {
-        let text = String(String.UnicodeScalarView(scalars))
+        let text = scalars.asString
         let view = text.unicodeScalars
         var result: [Range<Int>] = []
         var cursor = view.startIndex

@@ -115,11 +115,11 @@ struct AddedVocabulary: Sendable {
             }
             if token.lstrip {
                 var newStart = start
-                while newStart > 0, s[newStart - 1].properties.isWhitespace { newStart -= 1 }
+                while newStart > 0, s[newStart - 1].isWhitespaceClass { newStart -= 1 }
                 start = max(newStart, startOffset)
             }
             if token.rstrip {
-                while stop < s.count, s[stop].properties.isWhitespace { stop += 1 }
+                while stop < s.count, s[stop].isWhitespaceClass { stop += 1 }
             }
             if start < startOffset { continue }
             if startOffset < start {

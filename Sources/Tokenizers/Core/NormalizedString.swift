@@ -164,8 +164,8 @@ struct NormalizedString: Sendable {
     mutating func strip(left: Bool, right: Bool) {
         var lower = 0
         var upper = scalars.count
-        if left { while lower < upper, scalars[lower].properties.isWhitespace { lower += 1 } }
-        if right { while upper > lower, scalars[upper - 1].properties.isWhitespace { upper -= 1 } }
+        if left { while lower < upper, scalars[lower].isWhitespaceClass { lower += 1 } }
+        if right { while upper > lower, scalars[upper - 1].isWhitespaceClass { upper -= 1 } }
         if lower == 0 && upper == scalars.count { return }
         scalars = Array(scalars[lower..<upper])
         alignments = Array(alignments[lower..<upper])

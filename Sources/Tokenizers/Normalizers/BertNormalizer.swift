@@ -30,7 +30,7 @@ struct BertNormalizer: Normalizer {
     }
 
     static func isWhitespace(_ c: Unicode.Scalar) -> Bool {
-        c == "\t" || c == "\n" || c == "\r" || c.properties.isWhitespace
+        c == "\t" || c == "\n" || c == "\r" || c.isWhitespaceClass
     }
 
     /// Unicode "Other" categories (Cc, Cf, Cn, Co, Cs) except tab and newlines.

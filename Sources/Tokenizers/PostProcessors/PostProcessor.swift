@@ -73,7 +73,7 @@ extension Encoding {
     /// Reference `process_offsets`: leading/trailing "Ġ" or whitespace are taken out of a token's offsets.
     mutating func trimByteLevelOffsets(addPrefixSpace: Bool) {
         let spaceChar = ByteLevelAlphabet.byteToScalar[0x20]
-        func isSpace(_ c: Unicode.Scalar) -> Bool { c == spaceChar || c.properties.isWhitespace }
+        func isSpace(_ c: Unicode.Scalar) -> Bool { c == spaceChar || c.isWhitespaceClass }
         for i in tokens.indices {
             let scalars = Array(tokens[i].unicodeScalars)
             var leading = 0

@@ -30,7 +30,7 @@ struct ByteLevelPreTokenizer: PreTokenizer {
 /// `BertPreTokenizer`: splits on whitespace (dropped) and isolates each punctuation character.
 struct BertPreTokenizer: PreTokenizer {
     func preTokenize(_ text: inout PreTokenizedString) throws(TokenizerError) {
-        try text.split { $0.split(where: { $0.properties.isWhitespace }, behavior: .removed) }
+        try text.split { $0.split(where: { $0.isWhitespaceClass }, behavior: .removed) }
         try text.split { $0.split(where: { $0.isPunctuationClass }, behavior: .isolated) }
     }
 }
@@ -48,9 +48,9 @@ struct WhitespacePreTokenizer: PreTokenizer {
                     while j < s.count, s[j].isWordClass { j += 1 }
                     ranges.append(i..<j)
                     i = j
-                } else if !s[i].properties.isWhitespace {
+                } else if !s[i].isWhitespaceClass {
                     var j = i + 1
-                    while j < s.count, !s[j].isWordClass, !s[j].properties.isWhitespace { j += 1 }
+                    while j < s.count, !s[j].isWordClass, !s[j].isWhitespaceClass { j += 1 }
                     ranges.append(i..<j)
                     i = j
                 } else {
@@ -65,7 +65,7 @@ struct WhitespacePreTokenizer: PreTokenizer {
 /// `WhitespaceSplit`: splits on whitespace, dropping it.
 struct WhitespaceSplitPreTokenizer: PreTokenizer {
     func preTokenize(_ text: inout PreTokenizedString) throws(TokenizerError) {
-        try text.split { $0.split(where: { $0.properties.isWhitespace }, behavior: .removed) }
+        try text.split { $0.split(where: { $0.isWhitespaceClass }, behavior: .removed) }
     }
 }
 

@@ -78,17 +78,17 @@ import Tensors
     }
 
     @Test func aMissingTensorIsNamed() throws {
-        let folder = try Self.editedCopy("bert-base") { $0["encoder.layer.1.attention.self.key.weight"] = nil }
+        let folder = try Self.editedCopy("bert-base", tensors: { $0["encoder.layer.1.attention.self.key.weight"] = nil })
         defer { try? FileManager.default.removeItem(at: folder) }
         let text = Self.message { _ = try AutoModel.fromPretrained(folder.path) }
-        #expect(text?.contains("has no tensor 'encoder.layer.1.attention.self.key.weight'") == true, "\(text ?? "no error")")
+        #expect(text?.contains("has no tensor 'bert.encoder.layer.1.attention.self.key.weight'") == true, "\(text ?? "no error")")
     }
 
     @Test func aWrongShapeIsNamedWithBothShapes() throws {
-        let folder = try Self.editedCopy("roberta-base") { $0["encoder.layer.0.intermediate.dense.weight"] = Tensor.zeros([19, 16]) }
+        let folder = try Self.editedCopy("roberta-base", tensors: { $0["encoder.layer.0.intermediate.dense.weight"] = Tensor.zeros([19, 16]) })
         defer { try? FileManager.default.removeItem(at: folder) }
         let text = Self.message { _ = try AutoModel.fromPretrained(folder.path) }
-        #expect(text?.contains("'encoder.layer.0.intermediate.dense.weight' has shape [19, 16], the config implies [20, 16]") == true,
+        #expect(text?.contains("'roberta.encoder.layer.0.intermediate.dense.weight' has shape [19, 16], the config implies [20, 16]") == true,
                 "\(text ?? "no error")")
     }
 

@@ -36,7 +36,8 @@ public enum ModelRegistry {
         let weights = Weights(tensors, source: source, basePrefix: entry.prefix)
         let model = try entry.build(config, weights, task)
         return (model, LoadReport(unexpected: weights.unexpectedNames, newlyInitialized: weights.newlyInitializedNames,
-                                  stateDict: weights.stateDict, architecture: architectureName(config: config, task: task)))
+                                  stateDict: moduleNames(weights.stateDict, prefix: entry.prefix, task: task),
+                                  architecture: architectureName(config: config, task: task)))
     }
 }
 

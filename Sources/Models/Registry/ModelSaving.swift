@@ -7,6 +7,18 @@ import Tensors
 // duplicates dropped, `{"format": "pt"}` metadata), so the folder loads back here and in Python alike.
 
 extension ModelRegistry {
+    /// The architectures read the backbone under `<prefix>.` for every head; a base model's own parameters have no
+    /// prefix (`BertModel` saves `embeddings.…`, `BertForMaskedLM` saves `bert.embeddings.…`).
+    static func moduleNames(_ state: [String: Tensor], prefix: String, task: ModelTask) -> [String: Tensor] {
+        guard task == .base else { return state }
+        let dotted = prefix + "."
+        var result: [String: Tensor] = [:]
+        for (name, tensor) in state {
+            result[name.hasPrefix(dotted) ? String(name.dropFirst(dotted.count)) : name] = tensor
+        }
+        return result
+    }
+
     /// The Python class of `task` for `config`'s model type: `BertConfig` + masked LM → `BertForMaskedLM`.
     static func architectureName(config: PretrainedConfig, task: ModelTask) -> String? {
         guard config.className.hasSuffix("Config"), config.className != "PretrainedConfig" else { return nil }

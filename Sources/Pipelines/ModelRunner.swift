@@ -37,7 +37,21 @@ struct ModelRunner: Sendable {
         return results
     }
 
-    private func runBatch(_ batch: [Encoding], fields: [String: Bool]) throws -> [[String: FloatArray]] {
+    /// Runs the encodings through the model `batchSize` at a time, handing each batch's range and raw output
+    /// (rows padded to the batch's longest) to `body`: for callers that reduce the outputs themselves.
+    func forEachBatch(_ encodings: [Encoding], batchSize: Int,
+                      _ body: (Range<Int>, ModelOutput) throws -> Void) throws {
+        var start = 0
+        while start < encodings.count {
+            let range = start..<min(start + batchSize, encodings.count)
+            try body(range, try model.forward(try inputs(Array(encodings[range]))))
+            start = range.upperBound
+        }
+    }
+
+    /// The batch as model inputs: ids, attention mask and (when any is nonzero) token types, padded to the longest
+    /// row on the tokenizer's padding side.
+    func inputs(_ batch: [Encoding]) throws -> ModelInputs {
         let length = batch.map(\.count).max() ?? 0
         let padId = Int64(tokenizer.padTokenId ?? 0)
         var ids = [Int64](repeating: padId, count: batch.count * length)
@@ -60,7 +74,12 @@ struct ModelRunner: Sendable {
             inputIds: try Tensor(ids, shape: [batch.count, length]), attentionMask: try Tensor(mask, shape: [batch.count, length]))
         // All-zero token types equal the models' default; passing none keeps DistilBERT-style models valid.
         if anyType { inputs.tokenTypeIds = try Tensor(types, shape: [batch.count, length]) }
-        let output = try model.forward(inputs)
+        return inputs
+    }
+
+    private func runBatch(_ batch: [Encoding], fields: [String: Bool]) throws -> [[String: FloatArray]] {
+        let output = try model.forward(try inputs(batch))
+        let padLeft = tokenizer.paddingSide == .left
 
         var perItem = [[String: FloatArray]](repeating: [:], count: batch.count)
         for (name, tokenAxis) in fields {

@@ -3,6 +3,7 @@
 import Foundation
 import Hub
 import Models
+import Tensors
 import Tokenizers
 
 public struct SentenceEmbeddings: Sendable {
@@ -42,29 +43,46 @@ public struct SentenceEmbeddings: Sendable {
         let encodings = try tokenizer(sentences, truncation: maxSequenceLength != nil, maxLength: maxSequenceLength).encodings
         // Sort by length so each batch pads little (sentence-transformers does the same), then restore order.
         let order = encodings.indices.sorted { encodings[$0].count > encodings[$1].count }
-        let outputs = try ModelRunner(model: model, tokenizer: tokenizer)
-            .run(order.map { encodings[$0] }, batchSize: batchSize, fields: ["last_hidden_state": true])
+        let sorted = order.map { encodings[$0] }
         var result = [[Float]](repeating: [], count: sentences.count)
-        for (position, index) in order.enumerated() {
-            guard let hidden = outputs[position]["last_hidden_state"] else {
+        let runner = ModelRunner(model: model, tokenizer: tokenizer)
+        let padLeft = tokenizer.paddingSide == .left
+        try runner.forEachBatch(sorted, batchSize: batchSize) { range, output in
+            guard let hidden = output.tensor("last_hidden_state") else {
                 throw PipelineError.modelOutputMissing("last_hidden_state")
             }
-            var vector = clsPooling ? Array(hidden.row(0)) : Self.meanPool(hidden, mask: encodings[index].attentionMask)
-            if normalize { Self.normalize(&vector) }
-            result[index] = vector
+            // Pool straight from the batch's [rows, length, width] output: no per-sentence copies.
+            let dense = hidden.to(.float32).contiguous()
+            let (length, width) = (dense.shape[1], dense.shape[2])
+            withExtendedLifetime(dense) {
+                let base = dense.basePointer(as: Float.self)
+                for (row, position) in range.enumerated() {
+                    let encoding = sorted[position]
+                    let shift = padLeft ? length - encoding.count : 0
+                    let rows = UnsafeBufferPointer(start: base + (row * length + shift) * width, count: encoding.count * width)
+                    var vector = clsPooling
+                        ? Array(rows.prefix(width)) : Self.meanPool(rows, width: width, mask: encoding.attentionMask)
+                    if normalize { Self.normalize(&vector) }
+                    result[order[position]] = vector
+                }
+            }
         }
         return result
     }
 
-    /// Mean of the rows whose mask is 1 (a zero-token sum is divided by 1e-9 as sentence-transformers clamps).
-    static func meanPool(_ hidden: FloatArray, mask: [Int]) -> [Float] {
-        let width = hidden.shape.count > 1 ? hidden.shape[1] : 0
+    /// Mean of the token rows (`width` floats each) whose mask is 1; a zero-token sum is divided by 1e-9 as
+    /// sentence-transformers clamps.
+    static func meanPool(_ hidden: UnsafeBufferPointer<Float>, width: Int, mask: [Int]) -> [Float] {
         var sum = [Float](repeating: 0, count: width)
         var count: Float = 0
-        for row in 0..<hidden.rows where row >= mask.count || mask[row] == 1 {
-            let values = hidden.row(row)
-            for (j, v) in values.enumerated() { sum[j] += v }
-            count += 1
+        let tokens = width > 0 ? hidden.count / width : 0
+        guard let start = hidden.baseAddress else { return sum }
+        sum.withUnsafeMutableBufferPointer { total in
+            for token in 0..<tokens where token >= mask.count || mask[token] == 1 {
+                let row = start + token * width
+                for j in 0..<width { total[j] += row[j] }
+                count += 1
+            }
         }
         let divisor = max(count, 1e-9)
         return sum.map { $0 / divisor }

@@ -99,7 +99,7 @@ final class AlbertModel: PretrainedModel, @unchecked Sendable {
     private func encode(_ inputs: ModelInputs, into output: inout ModelOutput) throws -> (Tensor, Tensor?) {
         guard let ids = inputs.inputIds, ids.rank == 2 else { throw ModelError.invalidInput("input_ids must be [batch, sequence]") }
         var hidden = try mappingIn(embeddings(inputs, ids: ids))
-        let mask = try inputs.attentionMask.map(MultiHeadAttention.additiveMask)
+        let mask = try inputs.attentionMask.flatMap(MultiHeadAttention.additiveMaskUnlessFull)
         var all = [hidden], attentions: [Tensor] = []
         let layersPerGroup = max(dimensions.layers / groups.count, 1)
         for layerIndex in 0..<dimensions.layers {

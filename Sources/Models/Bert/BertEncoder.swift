@@ -79,7 +79,7 @@ struct BertEncoder: Sendable {
     }
 
     func callAsFunction(_ embeddings: Tensor, attentionMask: Tensor?, inputs: ModelInputs, into output: inout ModelOutput) throws -> Tensor {
-        let mask = try attentionMask.map(MultiHeadAttention.additiveMask)
+        let mask = try attentionMask.flatMap(MultiHeadAttention.additiveMaskUnlessFull)
         var hidden = embeddings
         var allHidden = [embeddings]
         var allAttentions: [Tensor] = []

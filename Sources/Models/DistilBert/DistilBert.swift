@@ -106,7 +106,7 @@ final class DistilBertModel: PretrainedModel, @unchecked Sendable {
         }
         let positionIds = try inputs.positionIds ?? Tensor.arange(0, Scalar.int(Int64(length))).unsqueeze(0)
         var hidden = try embeddingNorm(words(ids).add(positions(positionIds)))
-        let mask = try inputs.attentionMask.map(MultiHeadAttention.additiveMask)
+        let mask = try inputs.attentionMask.flatMap(MultiHeadAttention.additiveMaskUnlessFull)
         var all = [hidden], attentions: [Tensor] = []
         for block in blocks {
             let (next, probabilities) = try block(hidden, mask: mask, wantProbabilities: inputs.outputAttentions)

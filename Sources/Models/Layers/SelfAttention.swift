@@ -23,6 +23,14 @@ public enum MultiHeadAttention {
         return try Tensor.ones([1]).sub(mask).mul(Scalar.float(-Double(Float.greatestFiniteMagnitude)))
     }
 
+    /// `additiveMask`, or nil when every entry of the 0/1 mask is 1: adding zeros changes no score, and a batch of
+    /// equal-length rows (sentence embeddings sort by length, so most batches are) then skips the mask pass.
+    public static func additiveMaskUnlessFull(_ attentionMask: Tensor) throws -> Tensor? {
+        let values = attentionMask.int64s()
+        if !attentionMask.dtype.isFloatingPoint, values.allSatisfy({ $0 == 1 }) { return nil }
+        return try additiveMask(attentionMask)
+    }
+
     /// softmax(q·kᵀ·scale + mask)·v for q, k, v in [batch, heads, seq, dim]; also returns the probabilities
     /// when `returnProbabilities`.
     public static func attend(query: Tensor, key: Tensor, value: Tensor, additiveMask: Tensor?, scale: Float? = nil,

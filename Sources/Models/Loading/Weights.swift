@@ -15,6 +15,8 @@ public final class Weights: @unchecked Sendable {
         var order: [String]
         var used: Set<String> = []
         var newlyInitialized: [String] = []
+        /// What the model holds, by the names of its own module tree (what `save_pretrained` writes).
+        var stateDict: [String: Tensor] = [:]
         let source: String
         let basePrefix: String
         init(tensors: [(String, Tensor)], source: String, basePrefix: String) {
@@ -81,7 +83,9 @@ public final class Weights: @unchecked Sendable {
             throw ModelError.weightShape(name: full, expected: shape, found: tensor.shape, source: ledger.source)
         }
         ledger.used.insert(stored)
-        return tensor.dtype == .float32 ? tensor : tensor.to(.float32)
+        let result = tensor.dtype == .float32 ? tensor : tensor.to(.float32)
+        ledger.stateDict[full] = result
+        return result
     }
 
     /// A head parameter that a base checkpoint does not have: loaded when present, otherwise initialized as
@@ -90,11 +94,21 @@ public final class Weights: @unchecked Sendable {
     public func tensorOrInitialized(_ name: String, shape: [Int], std: Double, zero: Bool = false) throws -> Tensor {
         if contains(name) { return try tensor(name, shape: shape) }
         ledger.newlyInitialized.append(fullName(name))
-        if zero { return Tensor.zeros(shape) }
-        let count = shape.reduce(1, *)
-        var generator = SplitMix64(seed: UInt64(truncatingIfNeeded: fullName(name).hashValue))
-        return try Tensor((0..<count).map { _ in Float(generator.nextGaussian() * std) }, shape: shape)
+        let result: Tensor
+        if zero {
+            result = Tensor.zeros(shape)
+        } else {
+            let count = shape.reduce(1, *)
+            var generator = SplitMix64(seed: UInt64(truncatingIfNeeded: fullName(name).hashValue))
+            result = try Tensor((0..<count).map { _ in Float(generator.nextGaussian() * std) }, shape: shape)
+        }
+        ledger.stateDict[fullName(name)] = result
+        return result
     }
+
+    /// Every parameter the model asked for, by its module name (tied copies appear once, under the name the model
+    /// reads them by, as `save_pretrained` drops the tied duplicates).
+    public var stateDict: [String: Tensor] { ledger.stateDict }
 
     /// Names in the file that no module asked for (after prefix resolution), in file order.
     public var unexpectedNames: [String] { ledger.order.filter { !ledger.used.contains($0) } }

@@ -35,7 +35,9 @@ public enum ModelRegistry {
         }
         let weights = Weights(tensors, source: source, basePrefix: entry.prefix)
         let model = try entry.build(config, weights, task)
-        return (model, LoadReport(unexpected: weights.unexpectedNames, newlyInitialized: weights.newlyInitializedNames))
+        return (model, LoadReport(unexpected: weights.unexpectedNames, newlyInitialized: weights.newlyInitializedNames,
+                                  stateDict: moduleNames(weights.stateDict, prefix: entry.prefix, task: task),
+                                  architecture: architectureName(config: config, task: task)))
     }
 }
 
@@ -44,4 +46,8 @@ public enum ModelRegistry {
 public struct LoadReport: Sendable {
     public let unexpected: [String]
     public let newlyInitialized: [String]
+    /// The model's parameters by module name, for `save_pretrained`.
+    public var stateDict: [String: Tensor] = [:]
+    /// The Python class the model stands for (`BertForMaskedLM`), written as config.json's `architectures`.
+    public var architecture: String? = nil
 }

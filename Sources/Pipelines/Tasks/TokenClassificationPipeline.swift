@@ -37,33 +37,87 @@ public struct TokenClassificationPipeline: TextPipeline {
     }
 
     public func callAsFunction(_ inputs: PipelineValue, options: PipelineOptions) throws -> PipelineValue {
-        try options.check(task: task, known: ["aggregation_strategy", "ignore_labels"])
+        try options.check(task: task, known: ["aggregation_strategy", "ignore_labels", "stride"])
         let name = try options.string("aggregation_strategy") ?? "none"
         guard let aggregation = Aggregation(rawValue: name.lowercased()) else {
             throw PipelineError.invalidArgument(
                 "aggregation_strategy must be one of none, simple, first, average, max; got '\(name)'")
         }
         let ignore = try options.strings("ignore_labels") ?? ["O"]
+        let stride = try options.int("stride")
+        if let stride { try checkStride(stride, aggregation: aggregation) }
 
         let (items, isBatch) = inputs.pipelineItems
         var sentences: [String] = []
-        var encodings: [Encoding] = []
+        var windows: [[Encoding]] = []
         for item in items {
             let sentence = try item.requireString("token-classification input")
             sentences.append(sentence)
-            let truncate = (tokenizer.modelMaxLength ?? 0) > 0
-            encodings.append(try tokenizer([sentence], truncation: truncate).encodings[0])
+            windows.append(try encode(sentence, stride: stride))
         }
         let outputs = try ModelRunner(model: model, tokenizer: tokenizer)
-            .run(encodings, batchSize: try options.batchSize(), fields: ["logits": true])
+            .run(windows.flatMap { $0 }, batchSize: try options.batchSize(), fields: ["logits": true])
         var results: [PipelineValue] = []
-        for ((sentence, encoding), output) in zip(zip(sentences, encodings), outputs) {
-            guard let logits = output["logits"] else { throw PipelineError.modelOutputMissing("logits") }
-            let pre = try preEntities(Array(sentence.unicodeScalars), encoding: encoding, logits: logits)
-            let entities = try aggregate(pre, aggregation).filter { !ignore.contains($0.label) }
+        var next = 0
+        for (sentence, chunks) in zip(sentences, windows) {
+            let scalars = Array(sentence.unicodeScalars)
+            var entities: [Entity] = []
+            for encoding in chunks {
+                guard let logits = outputs[next]["logits"] else { throw PipelineError.modelOutputMissing("logits") }
+                next += 1
+                let pre = try preEntities(scalars, encoding: encoding, logits: logits)
+                entities += try aggregate(pre, aggregation).filter { !ignore.contains($0.label) }
+            }
+            if chunks.count > 1 { entities = Self.mergeOverlapping(entities) }
             results.append(.list(entities.map { render($0, grouped: aggregation != .none) }))
         }
         return isBatch ? .list(results) : results[0]
+    }
+
+    // MARK: Long inputs
+
+    /// The reference's checks on `stride=` (in `_sanitize_parameters`), with its messages.
+    private func checkStride(_ stride: Int, aggregation: Aggregation) throws {
+        if let limit = tokenizer.modelMaxLength, stride >= limit {
+            throw PipelineError.invalidArgument(
+                "`stride` (\(stride)) must be less than `tokenizer.model_max_length` (\(limit)) (or even lower if the tokenizer adds special tokens)")
+        }
+        guard stride >= 0 else { throw PipelineError.invalidArgument("`stride` must be ≥ 0, got \(stride)") }
+        if aggregation == .none {
+            throw PipelineError.invalidArgument(
+                "`stride` was provided to process all the text but `aggregation_strategy=\"none\"`, please select another one instead.")
+        }
+    }
+
+    /// One encoding truncated to `model_max_length`, or with `stride` every window of it (the reference's
+    /// `return_overflowing_tokens=True`): windows overlap by `stride` tokens and keep offsets into the whole text.
+    private func encode(_ sentence: String, stride: Int?) throws -> [Encoding] {
+        guard let limit = tokenizer.modelMaxLength, limit > 0 else {
+            return [try tokenizer([sentence]).encodings[0]]
+        }
+        guard let stride else { return [try tokenizer([sentence], truncation: true).encodings[0]] }
+        return try tokenizer.encodeWindows(sentence, maxLength: limit, stride: stride, strategy: .longestFirst)
+    }
+
+    /// `aggregate_overlapping_entities`: entities of all windows by start (stable); of two overlapping ones the
+    /// longer wins, then the higher score, else the earlier.
+    static func mergeOverlapping(_ entities: [Entity]) -> [Entity] {
+        let sorted = entities.enumerated().sorted { ($0.element.start, $0.offset) < ($1.element.start, $1.offset) }.map(\.element)
+        guard var previous = sorted.first else { return entities }
+        var merged: [Entity] = []
+        for entity in sorted {
+            if previous.start <= entity.start && entity.start < previous.end {
+                let length = entity.end - entity.start, previousLength = previous.end - previous.start
+                if length > previousLength || (length == previousLength && entity.score > previous.score) {
+                    previous = entity
+                }
+            } else {
+                merged.append(previous)
+                previous = entity
+            }
+        }
+        merged.append(previous)
+        return merged
     }
 
     // MARK: Tokens → pre-entities

@@ -1,12 +1,21 @@
+import Foundation
 import Hub
 import Models
 import Script
 import Tensors
 
 /// A loaded model: `model(**inputs)` runs the forward pass and returns the reference's output fields.
+/// `model.config` is this object's own copy, so `model.config.id2label = {…}` sticks and `save_pretrained` writes it.
 final class ModelObject: ScriptObject {
     let model: any PretrainedModel
-    init(_ model: any PretrainedModel) { self.model = model }
+    /// What the load recorded (the parameters by module name); nil for a pipeline's model.
+    let report: LoadReport?
+    var config: PretrainedConfig
+    init(_ model: any PretrainedModel, report: LoadReport? = nil) {
+        self.model = model
+        self.report = report
+        self.config = model.config
+    }
 
     var className: String { model.config.architectures?.first ?? "PreTrainedModel" }
     var typeName: String { className }
@@ -37,7 +46,19 @@ final class ModelObject: ScriptObject {
 
     func attribute(_ name: String, in interp: Interpreter) throws -> Value? {
         switch name {
-        case "config": return .object(ConfigObject(model.config))
+        case "config": return .object(ConfigObject(config, owner: self))
+        case "save_pretrained":
+            return .object(BuiltinFunction("save_pretrained") { args, interp in
+                guard let first = args.positional.first ?? args.keyword("save_directory") else {
+                    throw ScriptError.typeError("save_pretrained() missing 1 required positional argument: 'save_directory'")
+                }
+                guard let report = self.report else {
+                    throw ScriptError.valueError("save_pretrained: this model came from a pipeline; load it with AutoModel….from_pretrained to save it")
+                }
+                try AutoModel.savePretrained(config: self.config, report: report,
+                                             to: URL(fileURLWithPath: try interp.string(first, "save_directory")))
+                return .none
+            })
         case "eval", "cpu", "to", "float", "half", "requires_grad_":
             return .object(BuiltinFunction(name) { _, _ in .object(self) })
         case "device": return .object(DeviceObject("cpu"))
@@ -47,7 +68,7 @@ final class ModelObject: ScriptObject {
         }
     }
 
-    func attributeNames() -> [String] { ["config", "eval", "to", "device", "dtype", "name_or_path"] }
+    func attributeNames() -> [String] { ["config", "eval", "to", "device", "dtype", "name_or_path", "save_pretrained"] }
 }
 
 /// `MaskedLMOutput(logits=…)` and friends: fields by attribute, by name and by position (`outputs[0]`).
@@ -96,8 +117,15 @@ final class ModelOutputObject: ScriptObject {
 
 /// `model.config` / `AutoConfig.from_pretrained(…)`: prints as `print(config)` does in Python; fields by attribute.
 final class ConfigObject: ScriptObject {
-    var config: PretrainedConfig
-    init(_ config: PretrainedConfig) { self.config = config }
+    var config: PretrainedConfig {
+        didSet { owner?.config = config }
+    }
+    /// The model whose `config` this is: edits go back to it (Python's `model.config` is one shared object).
+    weak var owner: ModelObject?
+    init(_ config: PretrainedConfig, owner: ModelObject? = nil) {
+        self.config = config
+        self.owner = owner
+    }
 
     var typeName: String { config.className }
     func repr(in interp: Interpreter) throws -> String { config.description }
@@ -122,6 +150,15 @@ final class ConfigObject: ScriptObject {
         }
         if name == "num_labels" { return .int(config.numLabels) }
         if name == "to_dict" { return .object(BuiltinFunction("to_dict") { _, _ in ConfigObject.value(.object(self.config.values)) }) }
+        if name == "save_pretrained" {
+            return .object(BuiltinFunction("save_pretrained") { args, interp in
+                guard let first = args.positional.first ?? args.keyword("save_directory") else {
+                    throw ScriptError.typeError("save_pretrained() missing 1 required positional argument: 'save_directory'")
+                }
+                try self.config.save(to: URL(fileURLWithPath: try interp.string(first, "save_directory")))
+                return .none
+            })
+        }
         return config[name].map(Self.value)
     }
 

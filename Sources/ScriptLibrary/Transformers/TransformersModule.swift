@@ -48,7 +48,7 @@ enum TransformersModule {
                 if !report.newlyInitialized.isEmpty {
                     interp.writeStderr("Some weights of \(model.config.architectures?.first ?? task.rawValue) were not initialized from the model checkpoint at \(reference) and are newly initialized: \(report.newlyInitialized)\nYou should probably TRAIN this model on a down-stream task to be able to use it for predictions and inference.\n")
                 }
-                return .object(ModelObject(model))
+                return .object(ModelObject(model, report: report))
             })
         }
         m.define("set_seed", [Parameter("seed")]) { a, interp in

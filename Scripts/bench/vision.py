@@ -11,6 +11,7 @@ photos cut from scikit-image's CC0 samples, 640×480 and 480×640, JPEG q90), /t
 
   ~/.reference-venv/bin/pip download --no-deps scikit-image==0.26.0 open_clip_torch==3.3.0 -d /tmp/wheels
   ~/.reference-venv/bin/python Scripts/bench/vision.py /tmp/wheels     then     .build/release/sfs-bench vision
+  (on a loaded machine add `--clock cpu` to both: one thread, thread CPU time)
 """
 import glob, gzip, io, json, os, pathlib, random, sys, tempfile, time, zipfile
 sys.path = [p for p in sys.path if pathlib.Path(p or ".").resolve() != pathlib.Path(__file__).resolve().parent]
@@ -22,7 +23,11 @@ from transformers import (CLIPConfig, CLIPImageProcessor, CLIPModel, CLIPProcess
                           ViTConfig, ViTForImageClassification, ViTImageProcessor, pipeline)
 from transformers.models.clip.tokenization_clip import bytes_to_unicode
 
-torch.set_num_threads(2)
+# `--clock cpu`: one thread and thread CPU time, for a loaded machine (the Swift side takes the same flag).
+CPU_CLOCK = "--clock" in sys.argv and sys.argv[sys.argv.index("--clock") + 1:][:1] == ["cpu"]
+THREADS = int(sys.argv[sys.argv.index("--threads") + 1]) if "--threads" in sys.argv else 2
+torch.set_num_threads(1 if CPU_CLOCK else THREADS)
+clock = time.thread_time if CPU_CLOCK else time.perf_counter
 ROOT = pathlib.Path("/tmp/sfs-bench-vision")
 PHOTOS = ROOT / "photos"
 VIT = pathlib.Path("/tmp/sfs-bench-vit-base")
@@ -32,9 +37,9 @@ LABELS = ["a photo of a cat", "a photo of a dog", "a cup of coffee", "an astrona
 
 def best(fn, runs=5, min_seconds=0.3):
     fn()
-    result, start, count = float("inf"), time.perf_counter(), 0
-    while count < runs or time.perf_counter() - start < min_seconds:
-        t0 = time.perf_counter(); fn(); result = min(result, time.perf_counter() - t0); count += 1
+    result, start, count = float("inf"), clock(), 0
+    while count < runs or clock() - start < min_seconds:
+        t0 = clock(); fn(); result = min(result, clock() - t0); count += 1
     return result
 
 
@@ -83,7 +88,9 @@ def prepare(wheels):
 
 
 def main():
-    prepare(sys.argv[1] if len(sys.argv) > 1 else "/tmp/wheels")
+    folders = [a for a in sys.argv[1:] if a.startswith("/")]
+    prepare(folders[0] if folders else "/tmp/wheels")
+    print(f"# threads {torch.get_num_threads()}, {'thread CPU time' if CPU_CLOCK else 'wall time'}")
     paths = sorted(PHOTOS.glob("*.jpg"))
     processor = CLIPImageProcessor.from_pretrained(CLIP)
 

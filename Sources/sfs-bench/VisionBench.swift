@@ -15,9 +15,15 @@ enum VisionBench {
     static let labels = ["a photo of a cat", "a photo of a dog", "a cup of coffee", "an astronaut"]
 
     static func run(arguments: [String]) throws {
-        if arguments.contains("--clock=cpu") || zip(arguments, arguments.dropFirst()).contains(where: { $0 == "--clock" && $1 == "cpu" }) {
+        // Two threads like the Python side (`--threads N` on both; element-wise kernels follow SFS_NUM_THREADS).
+        // `--clock cpu`: one thread and thread CPU time, for a loaded machine (run with SFS_NUM_THREADS=1).
+        let pairs = Array(zip(arguments, arguments.dropFirst()))
+        GEMM.threadCount = pairs.first { $0.0 == "--threads" }.flatMap { Int($0.1) } ?? 2
+        if pairs.contains(where: { $0 == "--clock" && $1 == "cpu" }) {
             BenchTiming.useThreadCPUTime = true
+            GEMM.threadCount = 1
         }
+        print("# threads \(GEMM.threadCount), \(BenchTiming.useThreadCPUTime ? "thread CPU time" : "wall time")")
         let fm = FileManager.default
         guard fm.fileExists(atPath: clip + "/model.safetensors"), fm.fileExists(atPath: vit + "/model.safetensors") else {
             print("no /tmp/sfs-bench-* checkpoints: run Scripts/bench/vision.py first (it writes the photos and random checkpoints)")

@@ -5,6 +5,7 @@
 //   sfs-bench encoders
 //   sfs-bench generation
 //   sfs-bench tokenizers [--threads 2] [--clock wall|cpu] [--only NAMES]   (after Scripts/bench/tokenizers.py)
+//   sfs-bench vision [--clock cpu]
 import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -19,8 +20,10 @@ case "generation":
     try GenerationBench.run(arguments: Array(arguments.dropFirst()))
 case "tokenizers":
     try TokenizerBench.run(arguments: Array(arguments.dropFirst()))
+case "vision":
+    try VisionBench.run(arguments: Array(arguments.dropFirst()))
 default:
-    print("usage: sfs-bench <suite> [options]   (suites: tensors, ops, encoders, generation, tokenizers)")
+    print("usage: sfs-bench <suite> [options]   (suites: tensors, ops, encoders, generation, tokenizers, vision)")
     print("       sfs-bench tensors [--only gemm,conv,sdpa] [--threads N] [--backend openBLAS|native] [--json] [--clock wall|cpu]")
     exit(arguments.isEmpty ? 0 : 2)
 }

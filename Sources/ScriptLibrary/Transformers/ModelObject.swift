@@ -24,7 +24,7 @@ final class ModelObject: ScriptObject {
     func call(_ args: Arguments, in interp: Interpreter) throws -> Value {
         var named: [String: Tensor] = [:]
         var hidden = false, attentions = false
-        let positionalNames = ["input_ids", "attention_mask", "token_type_ids", "position_ids"]
+        let positionalNames = model.config.modelType == "vit" ? ["pixel_values"] : ["input_ids", "attention_mask", "token_type_ids", "position_ids"]
         for (i, value) in args.positional.enumerated() where i < positionalNames.count {
             named[positionalNames[i]] = try TorchConversion.tensor(value, interp, positionalNames[i])
         }
@@ -64,6 +64,7 @@ final class ModelObject: ScriptObject {
         case "device": return .object(DeviceObject("cpu"))
         case "dtype": return .object(DTypeObject(.float32))
         case "name_or_path": return .str(model.config.nameOrPath)
+        case "get_image_features", "get_text_features": return VisionBindings.featureMethod(name, model: model)
         default: return nil
         }
     }

@@ -26,7 +26,9 @@ let package = Package(
         .systemLibrary(name: "CJPEG", path: "Sources/CJPEG"),
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
 
-        .target(name: "Tensors", dependencies: ["CBLAS"], swiftSettings: optimizedInDebug),
+        // AVX2+FMA kernels behind a run-time CPU check (docs/TENSOR-OPS.md, "Native kernels").
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])]),
+        .target(name: "Tensors", dependencies: ["CBLAS", "CKernels"], swiftSettings: optimizedInDebug),
         // setjmp/longjmp wrappers: libpng/libjpeg errors must come back as Swift errors, not abort.
         .target(
             name: "CImageSupport", dependencies: ["CPNG", "CJPEG"],

@@ -1,6 +1,8 @@
 // scaled_dot_product_attention, blockwise: one block of query rows at a time against all keys, so
 // at most (block rows × key length) scores per thread exist at once, never the full L×S matrix per head.
 
+import CKernels
+
 extension Tensor {
     /// Rows of queries per score block: as many as keep the block within 64 Ki scores (256 KiB, in L2),
     /// at least 16 — e.g. all 128 rows of a BERT head at once, 64 rows against GPT-2's 1024 keys.
@@ -110,7 +112,11 @@ extension Tensor {
                            beta: 0, c: output, ldc: ev)
                 for i in 0..<rows {
                     let line = output + i * ev, factor = inverseSums[i]
-                    for c in 0..<ev { line[c] *= factor }
+                    if NativeKernels.isEnabled {
+                        sfk_scale_avx2(line, factor, ev)
+                    } else {
+                        for c in 0..<ev { line[c] *= factor }
+                    }
                 }
             }
         }

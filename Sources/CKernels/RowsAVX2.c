@@ -80,7 +80,8 @@ void sfk_scale_avx2(float *x, float factor, ptrdiff_t n) {
 
 void sfk_affine_normalize_avx2(const float *x, float *out, ptrdiff_t n, float mean, float invStd,
                                const float *w, const float *b) {
-    // (x − mean)·invStd·w + b as x·(invStd·w) + (b − mean·invStd·w): one FMA per element after the setup.
+    // The same operation order as the portable kernel ((x − mean)·invStd, then ·w, then +b; no FMA), so
+    // both give identical results.
     const __m256 m = _mm256_set1_ps(mean), is = _mm256_set1_ps(invStd);
     ptrdiff_t i = 0;
     for (; i + 8 <= n; i += 8) {

@@ -85,6 +85,19 @@ void sfk_affine_normalize_avx2(const float *x, float *out, ptrdiff_t n, float me
 void sfk_gemv_rows_avx2(const float *w, ptrdiff_t ldw, const float *x, ptrdiff_t k, float *y, ptrdiff_t rows,
                         float alpha, float beta);
 
+// MARK: - Small products (attention blocks)
+
+/// C = alpha · A · B for row-major A [m, k] (row stride lda, unit column stride), B [k, n] (row stride
+/// ldb, unit column stride) and C [m, n] (row stride ldc); C is only written. No packing: meant for
+/// attention's per-head blocks (e.g. 128×128×64), where a BLAS call spends much of its time packing.
+void sfk_sgemm_nn_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha, const float *a, ptrdiff_t lda,
+                       const float *b, ptrdiff_t ldb, float *c, ptrdiff_t ldc);
+
+/// dst[j·rows + i] = src[i·rowStride + j·colStride]: a strided [rows, cols] matrix into dense [cols, rows]
+/// (K → Kᵀ for the score product).
+void sfk_transpose_avx2(const float *src, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t rowStride, ptrdiff_t colStride,
+                        float *dst);
+
 #ifdef __cplusplus
 }
 #endif

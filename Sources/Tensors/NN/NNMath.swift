@@ -51,6 +51,11 @@ enum NNMath {
             }
             return 1 / sfk_exp_shifted_sum_avx2(row, maximum, row, count)
         }
+        return exponentiateRowPortable(row, count: count)
+    }
+
+    /// `exponentiateRow` in Swift SIMD (CPUs without AVX2; the C kernel's test reference).
+    static func exponentiateRowPortable(_ row: UnsafeMutablePointer<Float>, count: Int) -> Float {
         var maximum = -Float.infinity
         var j = 0
         if count >= 8 {

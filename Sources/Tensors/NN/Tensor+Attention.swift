@@ -67,11 +67,16 @@ extension Tensor {
         let blocksPerHead = (l + blockRows - 1) / blockRows
         let tasks = count * blocksPerHead
         let threads = min(GEMM.threadCount, tasks)
+        // The C kernels read Q's and V's rows as contiguous vectors (any row stride, even 0).
+        let useNative = NativeKernels.isEnabled && (qCol == 1 || e <= 1) && (vCol == 1 || ev <= 1)
 
         let work = { (worker: Int) in
             let scores = UnsafeMutablePointer<Float>.allocate(capacity: blockRows * max(s, 1))
             let inverseSums = UnsafeMutablePointer<Float>.allocate(capacity: blockRows)
-            defer { scores.deallocate(); inverseSums.deallocate() }
+            // With AVX2, both products run in CKernels' unpacked small-GEMM kernel (K transposed once per
+            // block into `keysT`); at these sizes OpenBLAS spends much of each call packing.
+            let keysT = useNative ? UnsafeMutablePointer<Float>.allocate(capacity: max(s * e, 1)) : nil
+            defer { scores.deallocate(); inverseSums.deallocate(); keysT?.deallocate() }
             for task in stride(from: worker, to: tasks, by: threads) {
                 let head = task / blocksPerHead, row0 = (task % blocksPerHead) * blockRows
                 let rows = min(blockRows, l - row0)
@@ -83,10 +88,15 @@ extension Tensor {
                 // With the causal mask, keys past the block's last query are masked for every row: skip them.
                 let keys = isCausal ? min(s, row0 + rows) : s
                 // scores = scale · Q[rows] · Kᵀ
-                GEMM.sgemm(m: rows, n: keys, k: e, alpha: scoreScale,
-                           a: qp + offsetsQ[head] + row0 * qRow, rowStrideA: qRow, colStrideA: qCol,
-                           b: kp + offsetsK[head], rowStrideB: kCol, colStrideB: kRow,
-                           beta: 0, c: scores, ldc: keys)
+                if let keysT {
+                    sfk_transpose_avx2(kp + offsetsK[head], keys, e, kRow, kCol, keysT)
+                    sfk_sgemm_nn_avx2(rows, keys, e, scoreScale, qp + offsetsQ[head] + row0 * qRow, qRow, keysT, keys, scores, keys)
+                } else {
+                    GEMM.sgemm(m: rows, n: keys, k: e, alpha: scoreScale,
+                               a: qp + offsetsQ[head] + row0 * qRow, rowStrideA: qRow, colStrideA: qCol,
+                               b: kp + offsetsK[head], rowStrideB: kCol, colStrideB: kRow,
+                               beta: 0, c: scores, ldc: keys)
+                }
                 for i in 0..<rows {
                     let row = scores + i * keys
                     let queryIndex = row0 + i
@@ -106,10 +116,14 @@ extension Tensor {
                     inverseSums[i] = NNMath.exponentiateRow(row, count: keys)
                 }
                 // output[rows] = P · V
-                GEMM.sgemm(m: rows, n: ev, k: keys, alpha: 1,
-                           a: scores, rowStrideA: keys, colStrideA: 1,
-                           b: vp + offsetsV[head], rowStrideB: vRow, colStrideB: vCol,
-                           beta: 0, c: output, ldc: ev)
+                if useNative {
+                    sfk_sgemm_nn_avx2(rows, ev, keys, 1, scores, keys, vp + offsetsV[head], vRow, output, ev)
+                } else {
+                    GEMM.sgemm(m: rows, n: ev, k: keys, alpha: 1,
+                               a: scores, rowStrideA: keys, colStrideA: 1,
+                               b: vp + offsetsV[head], rowStrideB: vRow, colStrideB: vCol,
+                               beta: 0, c: output, ldc: ev)
+                }
                 for i in 0..<rows {
                     let line = output + i * ev, factor = inverseSums[i]
                     if NativeKernels.isEnabled {

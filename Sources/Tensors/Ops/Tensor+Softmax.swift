@@ -107,6 +107,11 @@ extension Tensor {
             if m.isNaN || total.isNaN { out.update(repeating: .nan, count: n) }
             return
         }
+        softmaxRowPortable(x, out, n)
+    }
+
+    /// `softmaxRow` in Swift SIMD: the kernel on CPUs without AVX2, and the reference the C kernel is tested against.
+    static func softmaxRowPortable(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int) {
         let m = rowMax(x, n)
         let total = expSum(x, n, shift: m, store: out)
         let scale = Float16x(repeating: 1 / total)

@@ -22,14 +22,23 @@ static SFK_INLINE __m256 sfk_abs8(__m256 x) {
 /// e^x for x in [-87.3, 88.7], within 2 ulp of expf: n = round(x/ln2) by the 1.5·2²³ trick, Cody–Waite
 /// reduction r = x − n·ln2 (ln2 in two parts), e^r from the degree-6 Cephes polynomial, 2ⁿ built in the
 /// exponent bits. Callers handle lanes outside the range (see `sfk_exp8_outside`).
-static SFK_INLINE __m256 sfk_exp8_core(__m256 x) {
+static SFK_INLINE __m256 sfk_exp8_core2(__m256 a, __m256 b);
+
+static SFK_INLINE __m256 sfk_exp8_core(__m256 x) { return sfk_exp8_core2(x, _mm256_setzero_ps()); }
+
+/// e^(a + b) with b small next to a: the reduction subtracts n·ln2 from a alone (exactly, Cody–Waite)
+/// and adds b afterwards, so an argument known more precisely than one float (erfc's −z² + P) keeps its
+/// extra bits. Same range contract as `sfk_exp8_core` for a + b.
+static SFK_INLINE __m256 sfk_exp8_core2(__m256 a, __m256 b) {
     const __m256 magic = _mm256_set1_ps(12582912.0f);
     // max/min return their second operand when either is NaN: constants first, so NaN propagates.
-    __m256 xc = _mm256_min_ps(_mm256_set1_ps(88.0f), _mm256_max_ps(_mm256_set1_ps(-87.3f), x));
+    __m256 xc = _mm256_min_ps(_mm256_set1_ps(88.0f), _mm256_max_ps(_mm256_set1_ps(-87.3f), _mm256_add_ps(a, b)));
     __m256 shifted = _mm256_fmadd_ps(xc, _mm256_set1_ps(1.44269504088896341f), magic);
     __m256 n = _mm256_sub_ps(shifted, magic);
-    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), xc);
-    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);
+    // Lanes clamped above are flushed (bitwise) or recomputed with libm by the callers, so whatever the
+    // polynomial gives for them is discarded; reducing the unclamped a is safe.
+    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), a);
+    r = _mm256_add_ps(_mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r), b);
     // p(r) = c0 + c1·r + … + c5·r⁵ by Estrin's scheme (shorter dependency chain than Horner's).
     __m256 r2 = _mm256_mul_ps(r, r);
     __m256 p01 = _mm256_fmadd_ps(_mm256_set1_ps(1.6666665459e-1f), r, _mm256_set1_ps(5.0000001201e-1f));
@@ -86,15 +95,12 @@ static SFK_INLINE int sfk_nonfinite8(__m256 x) {
 }
 
 /// erfc(z) for 0 ≤ z ≤ 10 with relative error about 1.2e-7 (Numerical Recipes' Chebyshev fit `erfcc`):
-/// t = 1/(1 + z/2), erfc = t·exp(−z² + P(t)). z² is carried as hi + lo (FMA) so the exponent keeps full
-/// precision where z² is large. The relative bound is what keeps 0.5·x·erfc(|x|/√2) — GELU's negative
-/// tail — accurate.
-static SFK_INLINE __m256 sfk_erfc8_nonnegative(__m256 z) {
-    // t = 1/d by the reciprocal estimate and one Newton step (|error| < 2^-22 relative, 1 > t > 1/6):
-    // shorter latency than vdivps, which the rest of the chain waits on.
-    __m256 d = _mm256_fmadd_ps(z, _mm256_set1_ps(0.5f), _mm256_set1_ps(1.0f));
-    __m256 t0 = _mm256_rcp_ps(d);
-    __m256 t = _mm256_fmadd_ps(t0, _mm256_fnmadd_ps(d, t0, _mm256_set1_ps(1.0f)), t0);
+/// t = 1/(1 + z/2), erfc = t·exp(−z² + P(t)), with z² given exactly as hi + lo by the caller: an error of
+/// one rounding in z² (≈ 1e-6 absolute at z² ≈ 12) would become the same *relative* error of the result.
+/// The relative bound is what keeps 0.5·x·erfc(|x|/√2) — GELU's negative tail — accurate.
+static SFK_INLINE __m256 sfk_erfc8_nonnegative(__m256 z, __m256 hi, __m256 lo) {
+    // A true division: rcp + one Newton step measured no faster here and costs 2^-22 of accuracy.
+    __m256 t = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_fmadd_ps(z, _mm256_set1_ps(0.5f), _mm256_set1_ps(1.0f)));
     // P(t) by Estrin's scheme (depth 4 instead of Horner's 9): the chain's latency, not the FMA count, is
     // what limits this kernel (one vector's work nearly fills the out-of-order window).
     __m256 t2 = _mm256_mul_ps(t, t), t4 = _mm256_mul_ps(t2, t2), t8 = _mm256_mul_ps(t4, t4);
@@ -106,17 +112,23 @@ static SFK_INLINE __m256 sfk_erfc8_nonnegative(__m256 z) {
     __m256 p03 = _mm256_fmadd_ps(p23, t2, p01), p47 = _mm256_fmadd_ps(p67, t2, p45);
     __m256 p07 = _mm256_fmadd_ps(p47, t4, p03);
     __m256 p = _mm256_fmadd_ps(p89, t8, p07);
-    __m256 hi = _mm256_mul_ps(z, z);
-    __m256 lo = _mm256_fmsub_ps(z, z, hi);
-    __m256 arg = _mm256_sub_ps(_mm256_sub_ps(p, hi), lo);
-    return _mm256_mul_ps(t, sfk_exp8_flush(arg));
+    __m256 small = _mm256_sub_ps(p, lo);
+    __m256 y = sfk_exp8_core2(_mm256_sub_ps(_mm256_setzero_ps(), hi), small);
+    __m256 underflow = _mm256_cmp_ps(_mm256_sub_ps(small, hi), _mm256_set1_ps(-87.3f), _CMP_LT_OQ);
+    return _mm256_mul_ps(t, _mm256_andnot_ps(underflow, y));
 }
 
 /// GELU, erf form: 0.5·x·(2 − erfc(|x|/√2)) for x ≥ 0, 0.5·x·erfc(|x|/√2) for x < 0. Non-finite lanes are
 /// the caller's.
 static SFK_INLINE __m256 sfk_gelu_erf8(__m256 x) {
-    __m256 u = _mm256_min_ps(_mm256_mul_ps(sfk_abs8(x), _mm256_set1_ps(0.70710678118654752f)), _mm256_set1_ps(10.0f));
-    __m256 e = sfk_erfc8_nonnegative(u);
+    // u = |x|/√2 ≤ 10 (erfc(10) ≈ 2e-45: zero in float); u² = x²/2 exactly as hi + lo from x itself, so
+    // the rounding of u does not reach the exponent.
+    __m256 ax = _mm256_min_ps(sfk_abs8(x), _mm256_set1_ps(14.142135f));
+    __m256 u = _mm256_mul_ps(ax, _mm256_set1_ps(0.70710678118654752f));
+    __m256 square = _mm256_mul_ps(ax, ax);
+    __m256 hi = _mm256_mul_ps(square, _mm256_set1_ps(0.5f));
+    __m256 lo = _mm256_mul_ps(_mm256_fmsub_ps(ax, ax, square), _mm256_set1_ps(0.5f));
+    __m256 e = sfk_erfc8_nonnegative(u, hi, lo);
     __m256 positive = _mm256_sub_ps(_mm256_set1_ps(2.0f), e);
     __m256 factor = _mm256_blendv_ps(positive, e, x);  // sign bit of x selects erfc
     return _mm256_mul_ps(_mm256_mul_ps(_mm256_set1_ps(0.5f), x), factor);

@@ -47,6 +47,7 @@ def main():
     src = torch.ones(n)
     for name, body, moved in [
         ("memcpy_16M", lambda: src.clone(), 2),
+        ("clone_16M", lambda: src.clone(), 2),
         ("add_16M", lambda: a + b, 3),
         ("mul_16M", lambda: a * b, 3),
         ("add_scalar_16M", lambda: a + 1.5, 2),

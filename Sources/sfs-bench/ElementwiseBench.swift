@@ -52,6 +52,8 @@ enum ElementwiseBench {
             destination.deallocate()
         }, bytes: 2 * bytes)
         var sink = 0
+        // The same copy through the tensor allocator (huge pages for large outputs), like torch's clone().
+        report("clone_16M", time(iterations: 10) { sink &+= a.copy().count }, bytes: 2 * bytes)
         report("add_16M", try time(iterations: 10) { sink &+= try (a + b).count }, bytes: 3 * bytes)
         report("mul_16M", try time(iterations: 10) { sink &+= try (a * b).count }, bytes: 3 * bytes)
         report("add_scalar_16M", try time(iterations: 10) { sink &+= try (a + 1.5).count }, bytes: 2 * bytes)

@@ -99,6 +99,7 @@ import Testing
         let b = (0..<n).map { Float(($0 * 104_729) % 1999 - 999) * 0.007 + 0.001 }
         func run<K: FloatBinaryKernel>(_: K.Type, _ sa: Int, _ sb: Int, count: Int, portable: Bool) -> [Float] {
             var out = [Float](repeating: .nan, count: count)
+            if count == 0 { return out }
             a.withUnsafeBufferPointer { pa in
                 b.withUnsafeBufferPointer { pb in
                     out.withUnsafeMutableBufferPointer { po in

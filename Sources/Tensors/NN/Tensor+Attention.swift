@@ -88,7 +88,9 @@ extension Tensor {
                 // With the causal mask, keys past the block's last query are masked for every row: skip them.
                 let keys = isCausal ? min(s, row0 + rows) : s
                 // scores = scale · Q[rows] · Kᵀ
-                if let keysT {
+                // The transpose pays off over many query rows; a few rows (decoding: one) take the
+                // gemv-like BLAS path instead of transposing every key.
+                if let keysT, rows >= 8 {
                     sfk_transpose_avx2(kp + offsetsK[head], keys, e, kRow, kCol, keysT)
                     sfk_sgemm_nn_avx2(rows, keys, e, scoreScale, qp + offsetsQ[head] + row0 * qRow, qRow, keysT, keys, scores, keys)
                 } else {
@@ -116,7 +118,7 @@ extension Tensor {
                     inverseSums[i] = NNMath.exponentiateRow(row, count: keys)
                 }
                 // output[rows] = P · V
-                if useNative {
+                if useNative, rows >= 8 {
                     sfk_sgemm_nn_avx2(rows, ev, keys, 1, scores, keys, vp + offsetsV[head], vRow, output, ev)
                 } else {
                     GEMM.sgemm(m: rows, n: ev, k: keys, alpha: 1,

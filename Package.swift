@@ -28,7 +28,9 @@ let package = Package(
         // zlib (libpng-dev brings zlib1g-dev): the Tokenizers/Jinja tests read gzip-compressed fixtures.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
 
-        .target(name: "Tensors", dependencies: ["CBLAS"], swiftSettings: optimizedInDebug),
+        // AVX2+FMA kernels behind a run-time CPU check (docs/TENSOR-OPS.md, "Native kernels").
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])]),
+        .target(name: "Tensors", dependencies: ["CBLAS", "CKernels"], swiftSettings: optimizedInDebug),
         // setjmp/longjmp wrappers: libpng/libjpeg errors must come back as Swift errors, not abort.
         .target(
             name: "CImageSupport", dependencies: ["CPNG", "CJPEG"],

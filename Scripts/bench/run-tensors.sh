@@ -25,12 +25,14 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 PYTHON="${PYTHON:-$HOME/.reference-venv/bin/python}"
-swift build -c release --product sfs-bench >&2
+# SFS_BENCH=path/to/sfs-bench uses an existing build (e.g. a debug build, whose Tensors target is -O too).
+BENCH="${SFS_BENCH:-.build/release/sfs-bench}"
+if [[ -z "${SFS_BENCH:-}" ]]; then swift build -c release --product sfs-bench >&2; fi
 OUT="$(mktemp -d)"
 trap 'rm -rf "$OUT"' EXIT
 SUITES="${ONLY:-gemm,conv,sdpa}"
 for round in $(seq 1 "$ROUNDS"); do
-    .build/release/sfs-bench tensors --json --threads "$THREADS" --clock "$CLOCK" ${ONLY:+--only "$ONLY"} >> "$OUT/swift.jsonl"
+    "$BENCH" tensors --json --threads "$THREADS" --clock "$CLOCK" ${ONLY:+--only "$ONLY"} >> "$OUT/swift.jsonl"
     for suite in ${SUITES//,/ }; do
         if [[ -f "Scripts/bench/$suite.py" ]]; then
             "$PYTHON" "Scripts/bench/$suite.py" --threads "$THREADS" --clock "$CLOCK" >> "$OUT/torch.jsonl"

@@ -3,22 +3,19 @@ import Tensors
 
 // MARK: - `sfs-bench ops`: elementwise, softmax, layer_norm and safetensors-open timings
 //
-// Prints one JSON object per benchmark (`{"name": ..., "ms": median, ...}`) so Scripts/bench/tensor_ops.py can put
-// them side by side with PyTorch's numbers for the same shapes (torch.set_num_threads(2)). Run a release build:
-//   swift run -c release sfs-bench ops > /tmp/swift-ops.json
-//   ~/.reference-venv/bin/python Scripts/bench/tensor_ops.py --swift /tmp/swift-ops.json
+// Prints one JSON object per benchmark (`{"name": ..., "ms": best, ...}`) so Scripts/bench/tensor_ops.py can put
+// them side by side with PyTorch's numbers for the same shapes and thread count. Run a release build:
+//   swift run -c release sfs-bench ops --threads 2 > /tmp/swift-ops.json
+//   ~/.reference-venv/bin/python Scripts/bench/tensor_ops.py --threads 2 --swift /tmp/swift-ops.json
+// On a shared machine use `--threads 1 --clock cpu` on both sides (thread CPU time; with more threads the
+// calling thread's CPU time misses the other workers' share, so 2-thread runs need the wall clock).
 
 enum ElementwiseBench {
-    /// Median wall time in milliseconds of `body` over `iterations` runs after one warm-up.
+    /// Best time in milliseconds of `body` (one warm-up, then ≥ `iterations` runs and ≥ 0.3 s; the same
+    /// protocol as the other suites, and `--clock cpu` applies).
     static func time(iterations: Int, _ body: () throws -> Void) rethrows -> Double {
-        try body()
-        var samples: [Double] = []
-        for _ in 0..<iterations {
-            let start = DispatchTime.now().uptimeNanoseconds
-            try body()
-            samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-        }
-        return samples.sorted()[samples.count / 2]
+        try body()  // any error surfaces here; the timed runs repeat the same call
+        return BenchTiming.best(minRuns: iterations) { try? body() } * 1e3
     }
 
     static func report(_ name: String, _ ms: Double, bytes: Double? = nil) {
@@ -28,6 +25,20 @@ enum ElementwiseBench {
     }
 
     static func run(arguments: [String]) throws {
+        var iterator = arguments.makeIterator()
+        var threads = 2
+        while let argument = iterator.next() {
+            switch argument {
+            case "--threads": if let value = iterator.next(), let count = Int(value), count > 0 { threads = count }
+            case "--clock": BenchTiming.useThreadCPUTime = iterator.next() == "cpu"
+            default: break
+            }
+        }
+        // The elementwise kernels read SFS_NUM_THREADS once, at their first use: set it before any op.
+        setenv("SFS_NUM_THREADS", String(threads), 1)
+        GEMM.threadCount = threads
+        let clock = BenchTiming.useThreadCPUTime ? "thread CPU time" : "wall time"
+        print("{\"info\": \"\(Tensor.kernelSummary), threads \(threads), \(clock)\"}")
         let n = 16 * 1024 * 1024
         let a = try Tensor.randn([n]), b = try Tensor.randn([n])
         let bytes = Double(n * 4)
@@ -41,6 +52,8 @@ enum ElementwiseBench {
             destination.deallocate()
         }, bytes: 2 * bytes)
         var sink = 0
+        // The same copy through the tensor allocator (huge pages for large outputs), like torch's clone().
+        report("clone_16M", time(iterations: 10) { sink &+= a.copy().count }, bytes: 2 * bytes)
         report("add_16M", try time(iterations: 10) { sink &+= try (a + b).count }, bytes: 3 * bytes)
         report("mul_16M", try time(iterations: 10) { sink &+= try (a * b).count }, bytes: 3 * bytes)
         report("add_scalar_16M", try time(iterations: 10) { sink &+= try (a + 1.5).count }, bytes: 2 * bytes)

@@ -30,9 +30,10 @@ enum TensorBench {
     static func run(arguments: [String]) {
         let options = parse(arguments)
         GEMM.threadCount = options.threads
+        setenv("SFS_NUM_THREADS", String(options.threads), 1)  // the elementwise kernels' thread count
         if let backend = options.backend { GEMM.backend = backend }
         let clock = BenchTiming.useThreadCPUTime ? "thread CPU time" : "wall time"
-        let header = "# \(GEMM.summary), threads \(GEMM.threadCount), \(clock)"
+        let header = "# \(GEMM.summary); \(Tensor.kernelSummary), threads \(GEMM.threadCount), \(clock)"
         print(options.json ? "{\"info\": \"\(header.dropFirst(2))\"}" : header)
         func emit(_ row: BenchRow) { print(options.json ? row.json : row.tableLine) }
         if options.only.isEmpty || options.only.contains("gemm") {

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 // MARK: - Kernel protocols
@@ -8,12 +9,24 @@ import Foundation
 protocol FloatBinaryKernel {
     static func simd(_ a: Float16x, _ b: Float16x) -> Float16x
     static func scalar(_ a: Float, _ b: Float) -> Float
+    /// The op's AVX2 kernel in CKernels, if it has one (used when `NativeKernels.isEnabled`).
+    static var native: sfk_binary_op? { get }
+}
+
+extension FloatBinaryKernel {
+    static var native: sfk_binary_op? { nil }
 }
 
 /// A float32 unary operation; see `FloatBinaryKernel`.
 protocol FloatUnaryKernel {
     static func simd(_ x: Float16x) -> Float16x
     static func scalar(_ x: Float) -> Float
+    /// The op's AVX2 kernel in CKernels, if it has one (used when `NativeKernels.isEnabled`).
+    static var native: sfk_unary_op? { get }
+}
+
+extension FloatUnaryKernel {
+    static var native: sfk_unary_op? { nil }
 }
 
 @inline(__always)
@@ -27,6 +40,19 @@ func storeVector(_ v: Float16x, _ p: UnsafeMutablePointer<Float>) { UnsafeMutabl
 /// One run of a binary op: `out[i] = op(a[i·sa], b[i·sb])` for `i < n`, vectorized when the strides are 1 or 0.
 @inline(__always)
 func floatBinaryRun<K: FloatBinaryKernel>(
+    _: K.Type, _ a: UnsafePointer<Float>, _ sa: Int, _ b: UnsafePointer<Float>, _ sb: Int,
+    _ out: UnsafeMutablePointer<Float>, _ n: Int
+) {
+    if let op = K.native, NativeKernels.isEnabled, sa == 0 || sa == 1, sb == 0 || sb == 1 {
+        sfk_binary_f32_avx2(op, a, sa, b, sb, out, n)
+        return
+    }
+    floatBinaryRunPortable(K.self, a, sa, b, sb, out, n)
+}
+
+/// `floatBinaryRun` in Swift SIMD: the kernel on CPUs without AVX2, and for ops without a C kernel.
+@inline(__always)
+func floatBinaryRunPortable<K: FloatBinaryKernel>(
     _: K.Type, _ a: UnsafePointer<Float>, _ sa: Int, _ b: UnsafePointer<Float>, _ sb: Int,
     _ out: UnsafeMutablePointer<Float>, _ n: Int
 ) {
@@ -57,6 +83,16 @@ func floatBinaryRun<K: FloatBinaryKernel>(
 
 @inline(__always)
 func floatUnaryRun<K: FloatUnaryKernel>(_: K.Type, _ x: UnsafePointer<Float>, _ sx: Int, _ out: UnsafeMutablePointer<Float>, _ n: Int) {
+    if let op = K.native, NativeKernels.isEnabled, sx == 1 {
+        sfk_unary_f32_avx2(op, x, out, n)
+        return
+    }
+    floatUnaryRunPortable(K.self, x, sx, out, n)
+}
+
+/// `floatUnaryRun` in Swift SIMD (see `floatBinaryRunPortable`).
+@inline(__always)
+func floatUnaryRunPortable<K: FloatUnaryKernel>(_: K.Type, _ x: UnsafePointer<Float>, _ sx: Int, _ out: UnsafeMutablePointer<Float>, _ n: Int) {
     var i = 0
     if sx == 1 {
         while i + 16 <= n {
@@ -133,18 +169,22 @@ extension Tensor {
 // MARK: - Binary float kernels
 
 enum AddKernel: FloatBinaryKernel {
+    static var native: sfk_binary_op? { SFK_BINARY_ADD }
     @inline(__always) static func simd(_ a: Float16x, _ b: Float16x) -> Float16x { a + b }
     @inline(__always) static func scalar(_ a: Float, _ b: Float) -> Float { a + b }
 }
 enum SubKernel: FloatBinaryKernel {
+    static var native: sfk_binary_op? { SFK_BINARY_SUB }
     @inline(__always) static func simd(_ a: Float16x, _ b: Float16x) -> Float16x { a - b }
     @inline(__always) static func scalar(_ a: Float, _ b: Float) -> Float { a - b }
 }
 enum MulKernel: FloatBinaryKernel {
+    static var native: sfk_binary_op? { SFK_BINARY_MUL }
     @inline(__always) static func simd(_ a: Float16x, _ b: Float16x) -> Float16x { a * b }
     @inline(__always) static func scalar(_ a: Float, _ b: Float) -> Float { a * b }
 }
 enum DivKernel: FloatBinaryKernel {
+    static var native: sfk_binary_op? { SFK_BINARY_DIV }
     @inline(__always) static func simd(_ a: Float16x, _ b: Float16x) -> Float16x { a / b }
     @inline(__always) static func scalar(_ a: Float, _ b: Float) -> Float { a / b }
 }
@@ -222,6 +262,7 @@ enum AbsKernel: FloatUnaryKernel {
     @inline(__always) static func scalar(_ x: Float) -> Float { Swift.abs(x) }
 }
 enum ExpKernel: FloatUnaryKernel {
+    static var native: sfk_unary_op? { SFK_UNARY_EXP }
     @inline(__always) static func simd(_ x: Float16x) -> Float16x { VectorMath.exp(x) }
     @inline(__always) static func scalar(_ x: Float) -> Float { Foundation.exp(x) }
 }
@@ -243,10 +284,12 @@ enum CosKernel: LanewiseUnaryKernel {
     @inline(__always) static func scalar(_ x: Float) -> Float { Foundation.cos(x) }
 }
 enum TanhKernel: FloatUnaryKernel {
+    static var native: sfk_unary_op? { SFK_UNARY_TANH }
     @inline(__always) static func simd(_ x: Float16x) -> Float16x { VectorMath.tanh(x) }
     @inline(__always) static func scalar(_ x: Float) -> Float { Foundation.tanh(x) }
 }
 enum SigmoidKernel: FloatUnaryKernel {
+    static var native: sfk_unary_op? { SFK_UNARY_SIGMOID }
     @inline(__always) static func simd(_ x: Float16x) -> Float16x { VectorMath.sigmoid(x) }
     @inline(__always) static func scalar(_ x: Float) -> Float { VectorMath.sigmoidScalar(x) }
 }
@@ -256,14 +299,17 @@ enum ReluKernel: FloatUnaryKernel {
     @inline(__always) static func scalar(_ x: Float) -> Float { x < 0 ? 0 : x }
 }
 enum GeluKernel: FloatUnaryKernel {
+    static var native: sfk_unary_op? { SFK_UNARY_GELU_ERF }
     @inline(__always) static func simd(_ x: Float16x) -> Float16x { VectorMath.gelu(x) }
     @inline(__always) static func scalar(_ x: Float) -> Float { VectorMath.geluScalar(x) }
 }
 enum GeluTanhKernel: FloatUnaryKernel {
+    static var native: sfk_unary_op? { SFK_UNARY_GELU_TANH }
     @inline(__always) static func simd(_ x: Float16x) -> Float16x { VectorMath.geluTanh(x) }
     @inline(__always) static func scalar(_ x: Float) -> Float { VectorMath.geluTanhScalar(x) }
 }
 enum SiluKernel: FloatUnaryKernel {
+    static var native: sfk_unary_op? { SFK_UNARY_SILU }
     @inline(__always) static func simd(_ x: Float16x) -> Float16x { x * VectorMath.sigmoid(x) }
     @inline(__always) static func scalar(_ x: Float) -> Float { x * VectorMath.sigmoidScalar(x) }
 }

@@ -1,3 +1,5 @@
+import CKernels
+
 // Vectorized exp and the row softmax the attention kernel needs.
 
 enum NNMath {
@@ -30,6 +32,10 @@ enum NNMath {
     /// PyTorch's CPU attention kernel returns for such rows.
     static func softmaxRow(_ row: UnsafeMutablePointer<Float>, count: Int) {
         let inverse = exponentiateRow(row, count: count)
+        if NativeKernels.isEnabled {
+            sfk_scale_avx2(row, inverse, count)
+            return
+        }
         for t in 0..<count { row[t] *= inverse }
     }
 
@@ -37,6 +43,19 @@ enum NNMath {
     /// that is entirely -inf, which becomes zeros). Attention applies the factor to P·V's output rows
     /// instead, which is Ev multiplies per row rather than S.
     static func exponentiateRow(_ row: UnsafeMutablePointer<Float>, count: Int) -> Float {
+        if NativeKernels.isEnabled {
+            let maximum = sfk_row_max_avx2(row, count)
+            guard maximum > -.infinity else {
+                row.update(repeating: 0, count: count)
+                return 0
+            }
+            return 1 / sfk_exp_shifted_sum_avx2(row, maximum, row, count)
+        }
+        return exponentiateRowPortable(row, count: count)
+    }
+
+    /// `exponentiateRow` in Swift SIMD (CPUs without AVX2; the C kernel's test reference).
+    static func exponentiateRowPortable(_ row: UnsafeMutablePointer<Float>, count: Int) -> Float {
         var maximum = -Float.infinity
         var j = 0
         if count >= 8 {

@@ -1,6 +1,8 @@
 // scaled_dot_product_attention, blockwise: one block of query rows at a time against all keys, so
 // at most (block rows × key length) scores per thread exist at once, never the full L×S matrix per head.
 
+import CKernels
+
 extension Tensor {
     /// Rows of queries per score block: as many as keep the block within 64 Ki scores (256 KiB, in L2),
     /// at least 16 — e.g. all 128 rows of a BERT head at once, 64 rows against GPT-2's 1024 keys.
@@ -65,11 +67,16 @@ extension Tensor {
         let blocksPerHead = (l + blockRows - 1) / blockRows
         let tasks = count * blocksPerHead
         let threads = min(GEMM.threadCount, tasks)
+        // The C kernels read Q's and V's rows as contiguous vectors (any row stride, even 0).
+        let useNative = NativeKernels.isEnabled && (qCol == 1 || e <= 1) && (vCol == 1 || ev <= 1)
 
         let work = { (worker: Int) in
             let scores = UnsafeMutablePointer<Float>.allocate(capacity: blockRows * max(s, 1))
             let inverseSums = UnsafeMutablePointer<Float>.allocate(capacity: blockRows)
-            defer { scores.deallocate(); inverseSums.deallocate() }
+            // With AVX2, both products run in CKernels' unpacked small-GEMM kernel (K transposed once per
+            // block into `keysT`); at these sizes OpenBLAS spends much of each call packing.
+            let keysT = useNative ? UnsafeMutablePointer<Float>.allocate(capacity: max(s * e, 1)) : nil
+            defer { scores.deallocate(); inverseSums.deallocate(); keysT?.deallocate() }
             for task in stride(from: worker, to: tasks, by: threads) {
                 let head = task / blocksPerHead, row0 = (task % blocksPerHead) * blockRows
                 let rows = min(blockRows, l - row0)
@@ -81,10 +88,17 @@ extension Tensor {
                 // With the causal mask, keys past the block's last query are masked for every row: skip them.
                 let keys = isCausal ? min(s, row0 + rows) : s
                 // scores = scale · Q[rows] · Kᵀ
-                GEMM.sgemm(m: rows, n: keys, k: e, alpha: scoreScale,
-                           a: qp + offsetsQ[head] + row0 * qRow, rowStrideA: qRow, colStrideA: qCol,
-                           b: kp + offsetsK[head], rowStrideB: kCol, colStrideB: kRow,
-                           beta: 0, c: scores, ldc: keys)
+                // The transpose pays off over many query rows; a few rows (decoding: one) take the
+                // gemv-like BLAS path instead of transposing every key.
+                if let keysT, rows >= 8 {
+                    sfk_transpose_avx2(kp + offsetsK[head], keys, e, kRow, kCol, keysT)
+                    sfk_sgemm_nn_avx2(rows, keys, e, scoreScale, qp + offsetsQ[head] + row0 * qRow, qRow, keysT, keys, scores, keys)
+                } else {
+                    GEMM.sgemm(m: rows, n: keys, k: e, alpha: scoreScale,
+                               a: qp + offsetsQ[head] + row0 * qRow, rowStrideA: qRow, colStrideA: qCol,
+                               b: kp + offsetsK[head], rowStrideB: kCol, colStrideB: kRow,
+                               beta: 0, c: scores, ldc: keys)
+                }
                 for i in 0..<rows {
                     let row = scores + i * keys
                     let queryIndex = row0 + i
@@ -104,13 +118,21 @@ extension Tensor {
                     inverseSums[i] = NNMath.exponentiateRow(row, count: keys)
                 }
                 // output[rows] = P · V
-                GEMM.sgemm(m: rows, n: ev, k: keys, alpha: 1,
-                           a: scores, rowStrideA: keys, colStrideA: 1,
-                           b: vp + offsetsV[head], rowStrideB: vRow, colStrideB: vCol,
-                           beta: 0, c: output, ldc: ev)
+                if useNative, rows >= 8 {
+                    sfk_sgemm_nn_avx2(rows, ev, keys, 1, scores, keys, vp + offsetsV[head], vRow, output, ev)
+                } else {
+                    GEMM.sgemm(m: rows, n: ev, k: keys, alpha: 1,
+                               a: scores, rowStrideA: keys, colStrideA: 1,
+                               b: vp + offsetsV[head], rowStrideB: vRow, colStrideB: vCol,
+                               beta: 0, c: output, ldc: ev)
+                }
                 for i in 0..<rows {
                     let line = output + i * ev, factor = inverseSums[i]
-                    for c in 0..<ev { line[c] *= factor }
+                    if NativeKernels.isEnabled {
+                        sfk_scale_avx2(line, factor, ev)
+                    } else {
+                        for c in 0..<ev { line[c] *= factor }
+                    }
                 }
             }
         }

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 // MARK: - Normalization layers (functional forms), embedding, pad
@@ -52,6 +53,10 @@ extension Tensor {
     @inline(__always)
     static func affineRow(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int, shift: Float, scale: Float,
                           weight: UnsafePointer<Float>?, bias: UnsafePointer<Float>?) {
+        if NativeKernels.isEnabled {
+            sfk_affine_normalize_avx2(x, out, n, shift, scale, weight, bias)
+            return
+        }
         let s = Float16x(repeating: shift), c = Float16x(repeating: scale)
         var i = 0
         while i + 16 <= n {

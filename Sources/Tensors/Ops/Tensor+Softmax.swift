@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 // MARK: - Ops along one dim: softmax, log_softmax, cumsum, cumprod
@@ -99,6 +100,18 @@ extension Tensor {
     }
 
     static func softmaxRow(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int) {
+        if NativeKernels.isEnabled {
+            let m = sfk_row_max_avx2(x, n)
+            let total = sfk_exp_shifted_sum_avx2(x, m, out, n)
+            sfk_scale_avx2(out, 1 / total, n)
+            if m.isNaN || total.isNaN { out.update(repeating: .nan, count: n) }
+            return
+        }
+        softmaxRowPortable(x, out, n)
+    }
+
+    /// `softmaxRow` in Swift SIMD: the kernel on CPUs without AVX2, and the reference the C kernel is tested against.
+    static func softmaxRowPortable(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int) {
         let m = rowMax(x, n)
         let total = expSum(x, n, shift: m, store: out)
         let scale = Float16x(repeating: 1 / total)
@@ -116,8 +129,8 @@ extension Tensor {
     }
 
     static func logSoftmaxRow(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int) {
-        let m = rowMax(x, n)
-        let total = expSum(x, n, shift: m, store: nil)
+        let m = NativeKernels.isEnabled ? sfk_row_max_avx2(x, n) : rowMax(x, n)
+        let total = NativeKernels.isEnabled ? sfk_exp_shifted_sum_avx2(x, m, nil, n) : expSum(x, n, shift: m, store: nil)
         let shift = m + Foundation.log(total)
         let s = Float16x(repeating: shift)
         var i = 0

@@ -43,7 +43,7 @@ let package = Package(
         // The interpreter's hot loop touches class properties constantly: dynamic exclusivity checks
         // cost ~15% there, and the AST is only ever mutated by the resolver before it runs.
         .target(name: "Script", swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
-        .target(name: "ScriptLibrary", dependencies: ["Script", "Pipelines", "Models", "Tokenizers", "Media", "Hub", "Tensors"]),
+        .target(name: "ScriptLibrary", dependencies: ["Script", "Pipelines", "Generation", "Models", "Tokenizers", "Media", "Hub", "Tensors"]),
         .target(name: "REPL", dependencies: ["Script", "ScriptLibrary", "CReadline"]),
         .executableTarget(
             name: "sfs",

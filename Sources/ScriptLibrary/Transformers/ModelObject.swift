@@ -43,6 +43,10 @@ final class ModelObject: ScriptObject {
         case "device": return .object(DeviceObject("cpu"))
         case "dtype": return .object(DTypeObject(.float32))
         case "name_or_path": return .str(model.config.nameOrPath)
+        case "generate": return .object(BuiltinFunction("generate") { args, interp in try ModelGeneration.generate(self.model, args, interp) })
+        case "generation_config": return .object(GenerationConfigObject(ModelGeneration.baseConfig(model)))
+        case "compute_transition_scores":
+            return .object(BuiltinFunction("compute_transition_scores") { args, interp in try ModelGeneration.transitionScores(args, interp) })
         default: return nil
         }
     }

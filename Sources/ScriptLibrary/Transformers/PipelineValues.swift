@@ -54,6 +54,7 @@ final class PipelineObject: ScriptObject {
         case "question-answering": "QuestionAnsweringPipeline"
         case "zero-shot-classification": "ZeroShotClassificationPipeline"
         case "feature-extraction": "FeatureExtractionPipeline"
+        case "text-generation": "TextGenerationPipeline"
         default: "Pipeline"
         }
     }

@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "HubTests", dependencies: ["Hub"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ScriptLibraryTests", dependencies: ["Script", "ScriptLibrary", "Hub"], resources: [.copy("cases")]),
         .testTarget(name: "ModelsTests", dependencies: ["Models"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "GenerationTests", dependencies: ["Generation", "Models", "Tensors", "Hub", "Tokenizers"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "GenerationTests", dependencies: ["Generation", "Models", "Tensors", "Hub", "Tokenizers", "Pipelines"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MediaTests", dependencies: ["Media"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "PipelinesTests", dependencies: ["Pipelines", "Models", "Tokenizers", "Hub"], resources: [.copy("Fixtures")]),

@@ -105,11 +105,12 @@ public struct TextGenerationPipeline: TextPipeline {
                 return Dictionary(pairs.map { ($0.0, $0.1.tokenizerJSON) }, uniquingKeysWith: { $1 })
             }
             continueFinalMessage = continueFinal ?? (chat.last?["role"]?.string == "assistant")
-            guard case .ids(let chatIds) = try tokenizer.applyChatTemplate(
-                messages: messages, addGenerationPrompt: !continueFinalMessage, tokenize: true,
-                extra: continueFinalMessage ? ["continue_final_message": .bool(true)] : [:]) else {
-                throw PipelineError.invalidInput("the chat template returned no ids")
+            guard case .text(var rendered) = try tokenizer.applyChatTemplate(
+                messages: messages, addGenerationPrompt: !continueFinalMessage, tokenize: false) else {
+                throw PipelineError.invalidInput("the chat template returned no text")
             }
+            if continueFinalMessage { rendered = try Self.cutAfterFinalMessage(rendered, final: chat.last?["content"]?.string ?? "") }
+            let chatIds = try tokenizer.encode(rendered, addSpecialTokens: false)
             ids = chatIds
         } else {
             ids = try tokenizer.encode(prefix + item.requireString("text-generation input"), addSpecialTokens: addSpecialTokens ?? true)
@@ -137,6 +138,22 @@ public struct TextGenerationPipeline: TextPipeline {
             return .dict([("generated_text", .string(try item.requireString("input") + newText))])
         }
         return .list(records)
+    }
+
+    /// `apply_chat_template(continue_final_message=True)`: the rendered chat ends right after the final message's
+    /// text (its end-of-turn tokens removed), so the model continues that message.
+    static func cutAfterFinalMessage(_ rendered: String, final: String) throws -> String {
+        let stripped = final.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let range = rendered.range(of: stripped, options: .backwards) else {
+            throw PipelineError.invalidInput("continue_final_message is set but the final message does not appear in the chat after applying the chat template! This can happen if the chat template deletes portions of the final message. Please verify the chat template and final message in your chat to ensure they are compatible.")
+        }
+        let leading = final.drop { $0.isWhitespace || $0.isNewline }
+        let start = range.lowerBound
+        // The reference compares the whole message with a slice as long as its left-stripped form.
+        if leading.count == final.count, rendered[start...].hasPrefix(final) {
+            return String(rendered[..<(rendered.index(start, offsetBy: leading.count))])
+        }
+        return String(rendered[..<range.upperBound])
     }
 
     /// Sampling draws its seed from the default generator, so `set_seed` makes pipeline calls reproducible.

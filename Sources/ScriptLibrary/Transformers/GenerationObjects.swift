@@ -66,7 +66,8 @@ final class GenerationConfigObject: ScriptObject {
     init(_ config: GenerationConfig) { self.config = config }
 
     var typeName: String { "GenerationConfig" }
-    func repr(in interp: Interpreter) throws -> String { config.description.trimmingCharacters(in: .newlines) }
+    // The reference's __repr__ keeps to_json_string's trailing newline, so print() leaves a blank line.
+    func repr(in interp: Interpreter) throws -> String { config.description }
 
     func attribute(_ name: String, in interp: Interpreter) throws -> Value? {
         switch name {

@@ -47,7 +47,7 @@ let package = Package(
         // The interpreter's hot loop touches class properties constantly: dynamic exclusivity checks
         // cost ~15% there, and the AST is only ever mutated by the resolver before it runs.
         .target(name: "Script", swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
-        .target(name: "ScriptLibrary", dependencies: ["Script", "Pipelines", "Processors", "Models", "Tokenizers", "Media", "Hub", "Tensors"]),
+        .target(name: "ScriptLibrary", dependencies: ["Script", "Pipelines", "Generation", "Processors", "Models", "Tokenizers", "Media", "Hub", "Tensors"]),
         .target(name: "REPL", dependencies: ["Script", "ScriptLibrary", "CReadline"]),
         .executableTarget(
             name: "sfs",
@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "HubTests", dependencies: ["Hub"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ScriptLibraryTests", dependencies: ["Script", "ScriptLibrary", "Hub"], resources: [.copy("cases")]),
         .testTarget(name: "ModelsTests", dependencies: ["Models"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "GenerationTests", dependencies: ["Generation", "Models", "Tensors", "Hub"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "GenerationTests", dependencies: ["Generation", "Models", "Tensors", "Hub", "Tokenizers", "Pipelines"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MediaTests", dependencies: ["Media"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "PipelinesTests", dependencies: ["Pipelines", "Models", "Tokenizers", "Hub"], resources: [.copy("Fixtures")]),

@@ -15,6 +15,8 @@ public struct GenerateOutput: Sendable {
     public var beamIndices: [[Int]]?
     /// Why the loop ended early, when it did (`max_time`, cancellation).
     public var stoppedBy: String?
+
+    public init(sequences: [[Int]]) { self.sequences = sequences }
 }
 
 extension GenerateOutput {

@@ -34,6 +34,9 @@ public enum TaskRegistry {
               defaultModel: "facebook/bart-large-mnli") {
             ZeroShotClassificationPipeline(components: $0)
         },
+        Entry(name: "text-generation", modelTask: .causalLM, defaultModel: "openai-community/gpt2") {
+            try TextGenerationPipeline(components: $0)
+        },
     ]
 
     /// Other names of tasks, as Python's TASK_ALIASES.

@@ -65,6 +65,10 @@ final class ModelObject: ScriptObject {
         case "dtype": return .object(DTypeObject(.float32))
         case "name_or_path": return .str(model.config.nameOrPath)
         case "get_image_features", "get_text_features": return VisionBindings.featureMethod(name, model: model)
+        case "generate": return .object(BuiltinFunction("generate") { args, interp in try ModelGeneration.generate(self.model, args, interp) })
+        case "generation_config": return .object(GenerationConfigObject(ModelGeneration.baseConfig(model)))
+        case "compute_transition_scores":
+            return .object(BuiltinFunction("compute_transition_scores") { args, interp in try ModelGeneration.transitionScores(args, interp) })
         default: return nil
         }
     }

@@ -61,6 +61,7 @@ final class PipelineObject: ScriptObject {
         case "image-classification": "ImageClassificationPipeline"
         case "zero-shot-image-classification": "ZeroShotImageClassificationPipeline"
         case "image-feature-extraction": "ImageFeatureExtractionPipeline"
+        case "text-generation": "TextGenerationPipeline"
         default: "Pipeline"
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Generation
 import Hub
 import Models
 import Pipelines
@@ -35,7 +36,10 @@ enum TransformersModule {
             }
             return .object(PipelineObject(pipe, defaults: defaults))
         })
-        m.attributes["AutoTokenizer"] = .object(AutoClass("AutoTokenizer") { reference, _, interp in
+        m.attributes["AutoTokenizer"] = .object(AutoClass("AutoTokenizer") { reference, kwargs, interp in
+            if let gguf = kwargs.first(where: { $0.name == "gguf_file" })?.value, !gguf.isNone {
+                return .object(TokenizerObject(try AutoTokenizer.fromPretrained(reference, ggufFile: try interp.string(gguf, "gguf_file"), hub: hub)))
+            }
             let folder = try AutoModel.modelFolder(reference, hub: hub)
             return .object(TokenizerObject(try AutoTokenizer.fromPretrained(folder)))
         })
@@ -44,7 +48,10 @@ enum TransformersModule {
         })
         for task in ModelTask.allCases {
             m.attributes[task.rawValue] = .object(AutoClass(task.rawValue) { reference, kwargs, interp in
-                let (model, report) = try AutoModel.fromPretrained(reference, task: task, hub: hub)
+                let gguf = kwargs.first(where: { $0.name == "gguf_file" })?.value
+                let (model, report) = try gguf.map { !$0.isNone } == true
+                    ? AutoModel.fromPretrained(reference, ggufFile: try interp.string(gguf ?? .none, "gguf_file"), task: task, hub: hub)
+                    : AutoModel.fromPretrained(reference, task: task, hub: hub)
                 if !report.newlyInitialized.isEmpty {
                     interp.writeStderr("Some weights of \(model.config.architectures?.first ?? task.rawValue) were not initialized from the model checkpoint at \(reference) and are newly initialized: \(report.newlyInitialized)\nYou should probably TRAIN this model on a down-stream task to be able to use it for predictions and inference.\n")
                 }
@@ -52,6 +59,8 @@ enum TransformersModule {
             })
         }
         VisionBindings.install(into: m, hub: hub)
+        m.attributes["GenerationConfig"] = .object(GenerationConfigObject.makeClass())
+        m.attributes["TextStreamer"] = .object(TextStreamerObject.makeClass())
         m.define("set_seed", [Parameter("seed")]) { a, interp in
             Tensor.manualSeed(UInt64(truncatingIfNeeded: try interp.toInt(a[0])))
             return .none

@@ -98,6 +98,47 @@ void sfk_affine_normalize_avx2(const float *x, float *out, ptrdiff_t n, float me
     }
 }
 
+
+double sfk_row_sum_avx2(const float *x, ptrdiff_t n) {
+    // Float lanes flushed into a double every 1024 elements: the same accuracy contract as the portable
+    // kernel (float partial sums over short spans, double across them), at full AVX2 width.
+    double total = 0;
+    ptrdiff_t i = 0;
+    while (i + 16 <= n) {
+        __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
+        ptrdiff_t end = i + 1024 < n ? i + 1024 : n;
+        for (; i + 16 <= end; i += 16) {
+            a0 = _mm256_add_ps(a0, _mm256_loadu_ps(x + i));
+            a1 = _mm256_add_ps(a1, _mm256_loadu_ps(x + i + 8));
+        }
+        total += (double)horizontal_sum(_mm256_add_ps(a0, a1));
+    }
+    for (; i < n; i++) total += (double)x[i];
+    return total;
+}
+
+double sfk_row_squared_deviations_avx2(const float *x, ptrdiff_t n, float mean) {
+    const __m256 m = _mm256_set1_ps(mean);
+    double total = 0;
+    ptrdiff_t i = 0;
+    while (i + 16 <= n) {
+        __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
+        ptrdiff_t end = i + 1024 < n ? i + 1024 : n;
+        for (; i + 16 <= end; i += 16) {
+            __m256 d0 = _mm256_sub_ps(_mm256_loadu_ps(x + i), m);
+            __m256 d1 = _mm256_sub_ps(_mm256_loadu_ps(x + i + 8), m);
+            a0 = _mm256_fmadd_ps(d0, d0, a0);
+            a1 = _mm256_fmadd_ps(d1, d1, a1);
+        }
+        total += (double)horizontal_sum(_mm256_add_ps(a0, a1));
+    }
+    for (; i < n; i++) {
+        float d = x[i] - mean;
+        total += (double)(d * d);
+    }
+    return total;
+}
+
 #pragma clang attribute pop
 
 #else  // not x86-64: never called (sfk_cpu_has_avx2_fma() is 0)
@@ -107,6 +148,8 @@ float sfk_exp_shifted_sum_avx2(const float *x, float shift, float *out, ptrdiff_
     (void)x; (void)shift; (void)out; (void)n; return 0;
 }
 void sfk_scale_avx2(float *x, float factor, ptrdiff_t n) { (void)x; (void)factor; (void)n; }
+double sfk_row_sum_avx2(const float *x, ptrdiff_t n) { (void)x; (void)n; return 0; }
+double sfk_row_squared_deviations_avx2(const float *x, ptrdiff_t n, float mean) { (void)x; (void)n; (void)mean; return 0; }
 void sfk_affine_normalize_avx2(const float *x, float *out, ptrdiff_t n, float mean, float invStd,
                                const float *w, const float *b) {
     (void)x; (void)out; (void)n; (void)mean; (void)invStd; (void)w; (void)b;

@@ -74,6 +74,10 @@ float sfk_exp_shifted_sum_avx2(const float *x, float shift, float *out, ptrdiff_
 void sfk_scale_avx2(float *x, float factor, ptrdiff_t n);
 
 /// out[i] = (x[i] − mean) · invStd · w[i] + b[i] (w or b may be NULL for 1 and 0).
+/// Σ x[i] and Σ (x[i] − mean)² over one row, float lanes summed into a double every 1024 elements: the
+/// two statistics of layer_norm/rms_norm (PyTorch also accumulates them at float width per vector).
+double sfk_row_sum_avx2(const float *x, ptrdiff_t n);
+double sfk_row_squared_deviations_avx2(const float *x, ptrdiff_t n, float mean);
 void sfk_affine_normalize_avx2(const float *x, float *out, ptrdiff_t n, float mean, float invStd,
                                const float *w, const float *b);
 

@@ -27,6 +27,7 @@ extension Tensor {
     /// Σ (x − mean)² over a row with SIMD lanes.
     @inline(__always)
     static func squaredDeviations(_ x: UnsafePointer<Float>, _ n: Int, mean: Float) -> Double {
+        if NativeKernels.isEnabled { return sfk_row_squared_deviations_avx2(x, n, mean) }
         var acc = Float16x()
         let m = Float16x(repeating: mean)
         var i = 0
@@ -89,7 +90,8 @@ extension Tensor {
         ParallelLoop.chunks(count: rows, grain: Swift.max(1, ParallelLoop.grain / Swift.max(n, 1))) { range in
             for r in range {
                 let row = x + r * n
-                let mean = Float(Tensor.sumRow(row, n) / Double(n))
+                let sum = NativeKernels.isEnabled ? sfk_row_sum_avx2(row, n) : Tensor.sumRow(row, n)
+                let mean = Float(sum / Double(n))
                 let variance = Tensor.squaredDeviations(row, n, mean: mean) / Double(n)
                 let rstd = Float(1 / (variance + epsilon).squareRoot())
                 Tensor.affineRow(row, o + r * n, n, shift: mean, scale: rstd, weight: pw, bias: pb)

@@ -226,6 +226,7 @@ extension Interpreter {
     /// Runs a function body in the frame at `newBase` (arguments already in their slots).
     private func run(_ f: FunctionObject, base newBase: Int) throws -> Value {
         let code = f.code
+        if code.isGenerator { return makeGenerator(f, base: newBase) }
         depth += 1
         let savedFunction = currentFunction
         currentFunction = f

@@ -455,6 +455,10 @@ final class ComprehensionExpr: Expr {
     let element: Expr
     let valueElement: Expr?
     let clauses: [ComprehensionClause]
+    /// A generator expression runs as this generator function (built by the resolver) called
+    /// with an iterator over the first iterable.
+    var generatorCode: CodeUnit?
+    var captures: [Int] = []
     init(_ kind: Kind, _ element: Expr, value: Expr?, _ clauses: [ComprehensionClause], _ loc: SourceLocation) {
         self.kind = kind
         self.element = element
@@ -464,6 +468,18 @@ final class ComprehensionExpr: Expr {
     }
 
     override func eval(_ i: Interpreter) throws -> Value {
+        if let generatorCode {
+            let iterable = try clauses[0].iterable.eval(i)
+            let iterator = try i.makeIterator(iterable)
+            let argument: Value
+            if let object = iterator as? any ScriptObject {
+                argument = .object(object)
+            } else {
+                argument = .object(IteratorObject(iterator, name: "\(iterable.typeName)_iterator"))
+            }
+            let f = FunctionObject(code: generatorCode, defaults: [nil], closure: captures.map { i.cells[$0] })
+            return try i.callFunction(f, Arguments([argument]))
+        }
         var items: [Value] = []
         let dict = kind == .dict ? DictObject() : nil
         try run(0, i) {
@@ -475,7 +491,7 @@ final class ComprehensionExpr: Expr {
         }
         switch kind {
         case .list: return .list(ListObject(items))
-        case .generator: return .object(GeneratorObject(items))
+        case .generator: return .list(ListObject(items))
         case .set:
             let s = SetObject()
             for v in items { try s.insert(v) }

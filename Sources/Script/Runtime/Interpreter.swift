@@ -44,6 +44,8 @@ public final class Interpreter {
     var builtins: [String: Value] = [:]
     var exceptionClasses: [String: ClassObject] = [:]
     var builtinTypes: [String: ClassObject] = [:]
+    /// The `str` type, recognized by identity so `str(i)` skips building an argument list.
+    var strType: ClassObject?
 
     // MARK: Modules
     var moduleLoaders: [String: (Interpreter) throws -> ModuleObject] = [:]

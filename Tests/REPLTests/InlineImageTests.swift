@@ -45,7 +45,9 @@ private func decodeBase64(_ text: String) -> [UInt8] {
     @Test func kittySequenceIsChunkedBase64PNG() throws {
         let png = (0..<10_000).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) }
         let sequence = InlineImageEncoder.kitty(png: png)
-        let chunks = sequence.components(separatedBy: "\u{1B}\\").filter { !$0.isEmpty }
+        // Each chunk is ESC _ G <control> ; <data> ESC \ — split at the escapes, keep the `_G…` parts.
+        let chunks = sequence.split(separator: "\u{1B}").filter { $0.hasPrefix("_G") }.map { "\u{1B}" + $0 }
+        #expect(chunks.map { $0 + "\u{1B}\\" }.joined() == sequence)
         // 10,000 bytes are 13,336 base64 characters: four chunks of at most 4096.
         #expect(chunks.count == 4)
         var payload = ""
@@ -128,7 +130,7 @@ private func decodeBase64(_ text: String) -> [UInt8] {
             sink.atProbe = sink.text
             return .none
         }))
-        runOnLargeStack { session.feed("print('first'); probe(); print('second')") }
+        _ = runOnLargeStack { session.feed("print('first'); probe(); print('second')") }
         #expect(sink.atProbe == "first\n")
         #expect(sink.text == "first\nsecond\n")
     }

@@ -407,7 +407,7 @@ extension Interpreter {
 
     public func length(_ v: Value) throws -> Int {
         switch v {
-        case .str(let s): return s.unicodeScalars.count
+        case .str(let s): return scalarCount(s)
         case .list(let l): return l.items.count
         case .tuple(let t): return t.count
         case .dict(let d): return d.count
@@ -524,4 +524,16 @@ final class PropertyObject: ScriptObject {
     let getter: Value
     init(getter: Value) { self.getter = getter }
     var typeName: String { "property" }
+}
+
+/// The number of code points of a string (Python's `len`): the UTF-8 bytes that do not continue a
+/// sequence. A tight byte loop the compiler vectorizes — `unicodeScalars.count` walks scalar by
+/// scalar at ~20× the cost, which showed on `len()` of a multi-megabyte string.
+func scalarCount(_ s: String) -> Int {
+    var s = s
+    return s.withUTF8 { bytes in
+        var continuation = 0
+        for b in bytes where b & 0xC0 == 0x80 { continuation += 1 }
+        return bytes.count - continuation
+    }
 }

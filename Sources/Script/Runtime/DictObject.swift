@@ -70,27 +70,12 @@ func keyHash(_ v: Value) throws -> Int {
     case .str(let s):
         var s = s
         return s.withUTF8 { buffer in
-            // Eight bytes per step (most keys take one or two), then the tail, then a final mix.
-            let raw = UnsafeRawBufferPointer(buffer)
-            let n = raw.count
-            var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(n)
-            var k = 0
-            while k + 8 <= n {
-                h = (h ^ raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)) &* 0x100_0000_01b3
-                h ^= h >> 32
-                k += 8
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            for b in buffer {
+                h ^= UInt64(b)
+                h = h &* 0x100_0000_01b3
             }
-            if k < n {
-                var tail: UInt64 = 0
-                var shift: UInt64 = 0
-                while k < n {
-                    tail |= UInt64(raw[k]) << shift
-                    shift += 8
-                    k += 1
-                }
-                h = (h ^ tail) &* 0x100_0000_01b3
-            }
-            return mixInt(Int(bitPattern: UInt(h)))
+            return Int(bitPattern: UInt(h ^ (h >> 29)))
         }
     case .int(let i): return mixInt(i)
     case .bool(let b): return mixInt(b ? 1 : 0)

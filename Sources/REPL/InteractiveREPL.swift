@@ -29,6 +29,7 @@ public enum InteractiveREPL {
             let session = REPLSession(output: .terminal, configure: configure)
             session.usesColor = isatty(1) != 0 && getenv("NO_COLOR") == nil
                 && (getenv("TERM").map { String(cString: $0) != "dumb" } ?? false)
+            session.graphics = isatty(1) != 0 ? TerminalGraphics.detect(environment: TerminalGraphics.processEnvironment) : .none
             Interrupts.install()
             let editor = LineEditor(session: session, historyPath: historyPath)
             writeAll(banner + "\n\n", to: 1)

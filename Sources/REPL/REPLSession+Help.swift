@@ -92,7 +92,7 @@ extension REPLSession {
 
     func docstring(of value: Value) -> String? {
         if case .object(let module as ModuleObject) = value { return module.doc.isEmpty ? nil : module.doc }
-        if case .object(let builtin as BuiltinFunction) = value { return builtin.doc.isEmpty ? nil : builtin.doc }
+        if let doc = interpreter.builtinDoc(value) { return doc }
         switch value {
         case .function, .object:
             if let doc = try? interpreter.getAttribute(value, "__doc__"), case .str(let text) = doc, !text.isEmpty { return text }

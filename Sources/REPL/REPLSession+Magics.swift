@@ -39,6 +39,10 @@ extension REPLSession {
             s.output.standardOutput("Automatic indentation is: \(s.autoIndent ? "ON" : "OFF")\n")
             return nil
         },
+        Magic(name: "show", usage: "%show [expression]", summary: "save an image (default: _) as a PNG, draw it when the terminal can") { s, a, n in
+            s.magicShow(a, number: n)
+            return nil
+        },
         Magic(name: "help", usage: "%help [object]", summary: "this list, or help on an object (also obj?)") { s, a, _ in s.magicHelp(a); return nil },
         Magic(name: "quit", usage: "%quit", summary: "leave (also %exit, exit(), Ctrl-D)") { s, _, _ in s.finish(); return nil },
         Magic(name: "exit", usage: "%exit", summary: "leave") { s, _, _ in s.finish(); return nil },

@@ -60,6 +60,8 @@ public final class REPLSession {
     public var preloadedInput: String?
     /// Colour the `In`/`Out` prompts (the terminal front end turns it on for a colour terminal).
     public var usesColor = false
+    /// How image results are drawn (the terminal front end detects it; see InlineImages.swift).
+    public var graphics: TerminalGraphics = .none
     /// Pre-fill continuation lines with the indentation the block needs (IPython's autoindent;
     /// `%autoindent` toggles it).
     public var autoIndent = true
@@ -92,6 +94,7 @@ public final class REPLSession {
     private func setUpInterpreter() {
         interpreter.writeStdout = output.standardOutput
         interpreter.writeStderr = output.standardError
+        interpreter.lineBuffered = true
         configure(interpreter)
         inList = ListObject(inputs.map { .str($0) })
         outDict = DictObject()
@@ -309,8 +312,13 @@ public final class REPLSession {
             return
         }
         let label = usesColor ? "\u{1B}[31mOut[\u{1B}[1;31m\(number)\u{1B}[0;31m]:\u{1B}[0m " : "Out[\(number)]: "
-        // A multi-line repr starts on its own line so its columns line up.
-        output.standardOutput(label + (text.contains("\n") ? "\n" : "") + text + "\n")
+        if case .object(let o as any ScriptDisplayableImage) = value, graphics != .none, let png = try? o.displayPNG(),
+           let picture = InlineImageEncoder.sequence(png: png, for: graphics) {
+            output.standardOutput(label + text + "\n" + picture + "\n")
+        } else {
+            // A multi-line repr starts on its own line so its columns line up.
+            output.standardOutput(label + (text.contains("\n") ? "\n" : "") + text + "\n")
+        }
         try? outDict.set(.int(number), value)
         let previous = (interpreter.global("_") ?? .str(""), interpreter.global("__") ?? .str(""))
         defineSessionGlobal("___", previous.1)

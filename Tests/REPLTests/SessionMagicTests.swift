@@ -124,6 +124,16 @@ import Glibc
         #expect(h.run("nothing_here?") == "Object `nothing_here` not found.\n")
     }
 
+    @Test func helpShowsDocstringsOfBuiltins() {
+        // The texts are CPython's docstrings (`len.__doc__`, `str.upper.__doc__`, `list.append.__doc__`).
+        let h = Harness()
+        #expect(h.run("len?").contains("Docstring: Return the number of items in a container.\n"))
+        #expect(h.run("\"abc\".upper?").contains("Docstring: Return a copy of the string converted to uppercase.\n"))
+        h.run("xs = []")
+        #expect(h.run("xs.append?").contains("Docstring: Append object to the end of the list.\n"))
+        #expect(h.run("dict?").contains("dict() -> new empty dictionary"))
+    }
+
     @Test func helpOnValuesAndModules() {
         let h = Harness()
         h.run("xs = [1, 2, 3]", "import math")

@@ -57,6 +57,15 @@ final class CallExpr: Expr {
                 }
             } else {
                 callee = try function.eval(i)
+                // `str(x)` of an int or a str: the common conversion in string building.
+                if let simple, simple.count == 1, case .object(let o) = callee, o === i.strType {
+                    let v = try simple[0].eval(i)
+                    switch v {
+                    case .int(let n): return .str(String(n))
+                    case .str: return v
+                    default: return try i.call(callee, Arguments([v]))
+                    }
+                }
             }
             if case .function(let f) = callee, let simple, f.code.isSimple, simple.count == f.code.parameters.count {
                 return try i.callFast(f, simple)
@@ -226,6 +235,7 @@ extension Interpreter {
     /// Runs a function body in the frame at `newBase` (arguments already in their slots).
     private func run(_ f: FunctionObject, base newBase: Int) throws -> Value {
         let code = f.code
+        if code.isGenerator { return makeGenerator(f, base: newBase) }
         depth += 1
         let savedFunction = currentFunction
         currentFunction = f

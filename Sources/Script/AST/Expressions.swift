@@ -282,9 +282,13 @@ final class SubscriptExpr: Expr {
     override func eval(_ i: Interpreter) throws -> Value {
         let o = try object.eval(i)
         let k = try index.eval(i)
-        if case .list(let l) = o, case .int(var n) = k {
+        switch (o, k) {
+        case (.list(let l), .int(var n)):
             if n < 0 { n += l.items.count }
             if n >= 0 && n < l.items.count { return l.items[n] }
+        case (.dict(let d), _):
+            if let v = try d.get(k) { return v }
+        default: break
         }
         do {
             return try i.getItem(o, k)
@@ -297,6 +301,10 @@ final class SubscriptExpr: Expr {
         let o = try object.eval(i)
         let k = try index.eval(i)
         do {
+            if case .dict(let d) = o {
+                try d.set(k, value)
+                return
+            }
             try i.setItem(o, k, value)
         } catch var e as ScriptError {
             if e.location == nil { e.location = location }
@@ -455,6 +463,10 @@ final class ComprehensionExpr: Expr {
     let element: Expr
     let valueElement: Expr?
     let clauses: [ComprehensionClause]
+    /// A generator expression runs as this generator function (built by the resolver) called
+    /// with an iterator over the first iterable.
+    var generatorCode: CodeUnit?
+    var captures: [Int] = []
     init(_ kind: Kind, _ element: Expr, value: Expr?, _ clauses: [ComprehensionClause], _ loc: SourceLocation) {
         self.kind = kind
         self.element = element
@@ -464,6 +476,18 @@ final class ComprehensionExpr: Expr {
     }
 
     override func eval(_ i: Interpreter) throws -> Value {
+        if let generatorCode {
+            let iterable = try clauses[0].iterable.eval(i)
+            let iterator = try i.makeIterator(iterable)
+            let argument: Value
+            if let object = iterator as? any ScriptObject {
+                argument = .object(object)
+            } else {
+                argument = .object(IteratorObject(iterator, name: "\(iterable.typeName)_iterator"))
+            }
+            let f = FunctionObject(code: generatorCode, defaults: [nil], closure: captures.map { i.cells[$0] })
+            return try i.callFunction(f, Arguments([argument]))
+        }
         var items: [Value] = []
         let dict = kind == .dict ? DictObject() : nil
         try run(0, i) {
@@ -475,7 +499,7 @@ final class ComprehensionExpr: Expr {
         }
         switch kind {
         case .list: return .list(ListObject(items))
-        case .generator: return .object(GeneratorObject(items))
+        case .generator: return .list(ListObject(items))
         case .set:
             let s = SetObject()
             for v in items { try s.insert(v) }
@@ -527,6 +551,14 @@ final class FStringExpr: Expr {
         for p in parts {
             switch p {
             case .literal(let s): out += s
+            case .field(let e, nil, nil, nil):
+                // A plain `{x}`: ints and strings need no format machinery.
+                let v = try e.eval(i)
+                switch v {
+                case .int(let n): out += String(n)
+                case .str(let s): out += s
+                default: out += try i.formatValue(v, "")
+                }
             case .field(let e, let conv, let spec, let debug):
                 let v = try e.eval(i)
                 if let debug { out += debug }

@@ -7,6 +7,8 @@
 /// How a statement finished.
 enum Flow {
     case normal, breakLoop, continueLoop, returned
+    /// A generator body stopped at a `yield` (only the generator runner sees it; see Generators.swift).
+    case yielded
 }
 
 /// Base class of expressions.
@@ -30,6 +32,9 @@ class Expr {
 /// Base class of statements.
 class Stmt {
     let location: SourceLocation
+    /// Whether a `yield` of this function sits inside (set by the resolver): such statements run
+    /// through the resumable path of Generators.swift inside a generator body.
+    var containsYield = false
     init(_ location: SourceLocation) { self.location = location }
     func exec(_ i: Interpreter) throws -> Flow { .normal }
 }
@@ -53,6 +58,8 @@ final class CodeUnit {
     let isLambda: Bool
     /// Parameters that are keyword-only (after `*` or `*args`).
     var keywordOnlyStart: Int?
+    /// A `yield` in the body makes calling the function return a generator.
+    var isGenerator = false
 
     init(name: String, file: String, isLambda: Bool = false) {
         self.name = name

@@ -69,6 +69,9 @@ struct Resolver {
         let code = CodeUnit(name: name, file: file)
         code.body = body
         let scope = Scope(code: code, parent: nil, isModule: true)
+        if markYields(body), let y = firstYield(body) {
+            throw SyntaxError("'yield' outside function", file: file, location: y.location)
+        }
         try resolveBlock(body, scope)
         try finalize(scope)
         return code
@@ -120,6 +123,7 @@ struct Resolver {
             case let g as GlobalStmt:
                 if g.isNonlocal { g.names.forEach { nonlocals.insert($0) } } else { g.names.forEach { globals.insert($0) } }
             case let e as ExprStmt: collectWalrus(e.expr, &names)
+            case let y as YieldStmt: y.targets.forEach(target)
             default: break
             }
         }
@@ -140,6 +144,7 @@ struct Resolver {
         var globals: Set<String> = []
         var nonlocals: Set<String> = []
         collectBindings(code.body, into: &names, globals: &globals, nonlocals: &nonlocals)
+        if markYields(code.body) { code.isGenerator = true }
         for g in globals where scope.locals[g] != nil {
             throw SyntaxError("name '\(g)' is parameter and global", file: code.file, location: code.body.first?.location ?? SourceLocation(line: 1, column: 0, endColumn: 1))
         }
@@ -300,6 +305,8 @@ struct Resolver {
                 case let a as AssignStmt:
                     try resolveExpr(a.value, scope)
                 case is PassStmt: break
+                case let y as YieldStmt:
+                    throw SyntaxError("'yield' outside function", file: scope.code.file, location: y.location)
                 case let e as ExprStmt: try resolveExpr(e.expr, scope)
                 default: try resolveStmt(stmt, scope)
                 }
@@ -323,6 +330,9 @@ struct Resolver {
                 if let t = item.target { try resolveTarget(t, scope) }
             }
             try resolveBlock(w.body, scope)
+        case let y as YieldStmt:
+            if let v = y.expr.value { try resolveExpr(v, scope) }
+            for t in y.targets { try resolveTarget(t, scope) }
         case let a as AssertStmt:
             try resolveExpr(a.test, scope)
             if let m = a.message { try resolveExpr(m, scope) }
@@ -393,6 +403,14 @@ struct Resolver {
                     if let spec { try resolveExpr(spec, scope) }
                 }
             }
+        case let y as YieldExpr:
+            if scope.isModule || scope.code.isLambda {
+                throw SyntaxError("'yield' outside function", file: scope.code.file, location: y.location)
+            }
+            throw SyntaxError("'yield' inside an expression is not supported in .sfs: use it as a statement or assign it (x = yield value)",
+                file: scope.code.file, location: y.location)
+        case let c as ComprehensionExpr where c.kind == .generator:
+            try resolveGeneratorExpression(c, scope)
         case let c as ComprehensionExpr:
             // The first iterable is evaluated in the enclosing scope; the loop variables live in
             // hidden slots so they do not leak, as in Python 3.
@@ -414,6 +432,76 @@ struct Resolver {
             scope.hidden.removeLast()
         default: break
         }
+    }
+
+    // MARK: Generators
+
+    /// Marks every statement of a function body that contains a `yield` (not looking into nested
+    /// functions and classes); true when the body has one, which makes the function a generator.
+    @discardableResult
+    private func markYields(_ body: [Stmt]) -> Bool {
+        var found = false
+        for s in body {
+            let inside: Bool
+            switch s {
+            case is YieldStmt: inside = true
+            case let x as IfStmt: inside = markYields(in: [x.body, x.orElse])
+            case let w as WhileStmt: inside = markYields(in: [w.body, w.orElse])
+            case let f as ForStmt: inside = markYields(in: [f.body, f.orElse])
+            case let w as WithStmt: inside = markYields(w.body)
+            case let t as TryStmt: inside = markYields(in: [t.body, t.orElse, t.finally] + t.handlers.map(\.body))
+            default: inside = false
+            }
+            if inside {
+                s.containsYield = true
+                found = true
+            }
+        }
+        return found
+    }
+
+    /// Marks all the blocks (every one of them, not stopping at the first with a `yield`).
+    private func markYields(in blocks: [[Stmt]]) -> Bool {
+        var found = false
+        for b in blocks where markYields(b) { found = true }
+        return found
+    }
+
+    /// The first `yield` statement of a block (for the "outside function" error).
+    private func firstYield(_ body: [Stmt]) -> YieldStmt? {
+        for s in body {
+            switch s {
+            case let y as YieldStmt: return y
+            case let x as IfStmt: if let y = firstYield(x.body) ?? firstYield(x.orElse) { return y }
+            case let w as WhileStmt: if let y = firstYield(w.body) ?? firstYield(w.orElse) { return y }
+            case let f as ForStmt: if let y = firstYield(f.body) ?? firstYield(f.orElse) { return y }
+            case let w as WithStmt: if let y = firstYield(w.body) { return y }
+            case let t as TryStmt:
+                if let y = firstYield(t.body) ?? firstYield(t.orElse) ?? firstYield(t.finally) { return y }
+                for h in t.handlers { if let y = firstYield(h.body) { return y } }
+            default: break
+            }
+        }
+        return nil
+    }
+
+    /// `(element for x in a if c for y in b)` becomes, as in CPython, a generator function of the
+    /// first iterable: `def <genexpr>(.0): for x in .0: if c: for y in b: yield element`.
+    private func resolveGeneratorExpression(_ c: ComprehensionExpr, _ scope: Scope) throws {
+        try resolveExpr(c.clauses[0].iterable, scope)
+        let loc = c.location
+        let code = CodeUnit(name: "<genexpr>", file: scope.code.file)
+        code.parameters = [ParameterSpec(name: ".0", defaultValue: nil)]
+        var body: [Stmt] = [YieldStmt(YieldExpr(c.element, isFrom: false, loc), targets: [], loc)]
+        for (k, clause) in c.clauses.enumerated().reversed() {
+            for cond in clause.conditions.reversed() { body = [IfStmt(cond, body, [], loc)] }
+            let iterable: Expr = k == 0 ? NameExpr(".0", loc) : clause.iterable
+            body = [ForStmt(clause.target, iterable, body, [], loc)]
+        }
+        code.body = body
+        let child = try resolveFunction(code, defaults: [], parent: scope)
+        scope.pendingCaptures.append((child, { c.captures = $0 }))
+        c.generatorCode = code
     }
 
     private func collectTargetNames(_ e: Expr, _ names: inout [String]) {

@@ -348,43 +348,57 @@ final class TryStmt: Stmt {
         do {
             flow = try execBlock(body, i)
         } catch let error as ScriptError {
-            guard !handlers.isEmpty else { throw error }
-            let exception = i.materialize(error)
-            var trace = error.traceback
-            if let loc = error.location {
-                trace.append(TraceEntry(file: i.currentFunction?.code.file ?? "", function: i.currentFunction?.code.name ?? "<module>", location: loc))
+            let (k, exception) = try catchingHandler(error, i)
+            let h = handlers[k]
+            try h.name?.assign(.object(exception), i)
+            i.handling.append(error)
+            defer { i.handling.removeLast() }
+            do {
+                let f = try execBlock(h.body, i)
+                if let n = h.name { try? n.delete(i) }
+                return f
+            } catch let inner as ScriptError {
+                if let n = h.name { try? n.delete(i) }
+                throw chained(inner, to: exception, i)
             }
-            exception.traceback = trace.reversed()
-            for h in handlers {
-                if let t = h.type {
-                    let matches = try i.exceptionMatches(exception, try t.eval(i))
-                    if !matches { continue }
-                }
-                try h.name?.assign(.object(exception), i)
-                i.handling.append(error)
-                defer { i.handling.removeLast() }
-                do {
-                    let f = try execBlock(h.body, i)
-                    if let n = h.name { try? n.delete(i) }
-                    return f
-                } catch var inner as ScriptError {
-                    if let n = h.name { try? n.delete(i) }
-                    if case .instance(let newInstance) = inner.payload, newInstance.context == nil, newInstance !== exception {
-                        newInstance.context = exception
-                    } else if case .pending = inner.payload {
-                        let m = i.materialize(inner)
-                        if m !== exception && m.context == nil { m.context = exception }
-                        inner.payload = .instance(m)
-                    }
-                    throw inner
-                }
-            }
-            var rethrown = error
-            rethrown.payload = .instance(exception)
-            throw rethrown
         }
         if case .normal = flow { return try execBlock(orElse, i) }
         return flow
+    }
+
+    /// The handler that catches `error` and the exception object it binds; rethrows the error
+    /// (as its materialized exception) when no handler matches.
+    func catchingHandler(_ error: ScriptError, _ i: Interpreter) throws -> (Int, InstanceObject) {
+        guard !handlers.isEmpty else { throw error }
+        let exception = i.materialize(error)
+        var trace = error.traceback
+        if let loc = error.location {
+            trace.append(TraceEntry(file: i.currentFunction?.code.file ?? "", function: i.currentFunction?.code.name ?? "<module>", location: loc))
+        }
+        exception.traceback = trace.reversed()
+        for (k, h) in handlers.enumerated() {
+            if let t = h.type {
+                let matches = try i.exceptionMatches(exception, try t.eval(i))
+                if !matches { continue }
+            }
+            return (k, exception)
+        }
+        var rethrown = error
+        rethrown.payload = .instance(exception)
+        throw rethrown
+    }
+
+    /// An exception raised inside a handler gets the handled one as its context (`During handling…`).
+    func chained(_ inner: ScriptError, to exception: InstanceObject, _ i: Interpreter) -> ScriptError {
+        var inner = inner
+        if case .instance(let newInstance) = inner.payload, newInstance.context == nil, newInstance !== exception {
+            newInstance.context = exception
+        } else if case .pending = inner.payload {
+            let m = i.materialize(inner)
+            if m !== exception && m.context == nil { m.context = exception }
+            inner.payload = .instance(m)
+        }
+        return inner
     }
 }
 

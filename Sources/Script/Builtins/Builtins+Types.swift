@@ -149,7 +149,7 @@ extension Interpreter {
             return .bool(args.positional.isEmpty ? false : try i.truthy(args.positional[0]))
         }
         boolType.bases = [intType]
-        _ = makeType("str", check: { if case .str = $0 { return true }; return false }) { args, i in
+        strType = makeType("str", check: { if case .str = $0 { return true }; return false }) { args, i in
             try args.expectPositional("str", min: 0, max: 3)
             return .str(args.positional.isEmpty ? "" : try i.str(args.positional[0]))
         }

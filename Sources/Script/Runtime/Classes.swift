@@ -128,6 +128,7 @@ public final class InstanceObject: ScriptObject {
         if cls.isException {
             switch name {
             case "args": return .tuple(args)
+            case "value" where cls.name == "StopIteration": return args.first ?? Value.none
             case "__cause__": return cause.map { .object($0) } ?? Value.none
             case "__context__": return context.map { .object($0) } ?? Value.none
             default: break

@@ -44,6 +44,8 @@ public final class Interpreter {
     var builtins: [String: Value] = [:]
     var exceptionClasses: [String: ClassObject] = [:]
     var builtinTypes: [String: ClassObject] = [:]
+    /// The `str` type, recognized by identity so `str(i)` skips building an argument list.
+    var strType: ClassObject?
 
     // MARK: Modules
     var moduleLoaders: [String: (Interpreter) throws -> ModuleObject] = [:]
@@ -62,6 +64,10 @@ public final class Interpreter {
     /// Reads a line for `input()` (nil at end of input).
     public var readLine: () -> String? = { Swift.readLine(strippingNewline: true) }
     var outputBuffer = ""
+    /// Flush standard output at every newline (the REPL sets it so a long cell's `print`s appear
+    /// as they happen, as an interactive CPython's line-buffered stdout does); scripts keep the
+    /// 64 KiB buffer, which is what makes printing in a loop cheap.
+    public var lineBuffered = false
     var reprInProgress: Set<ObjectIdentifier> = []
     var echoValue: Value?
     var currentFunction: FunctionObject?
@@ -87,7 +93,7 @@ public final class Interpreter {
 
     func write(_ s: String) {
         outputBuffer += s
-        if outputBuffer.utf8.count > 1 << 16 { flush() }
+        if outputBuffer.utf8.count > 1 << 16 || (lineBuffered && s.utf8.contains(10)) { flush() }
     }
 
     /// Writes buffered standard output.

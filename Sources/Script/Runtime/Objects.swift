@@ -198,21 +198,6 @@ public final class EllipsisObject: ScriptObject, @unchecked Sendable {
     public func repr(in interp: Interpreter) throws -> String { "Ellipsis" }
 }
 
-/// A generator expression, evaluated eagerly (an iterator over the produced items).
-public final class GeneratorObject: ScriptObject, ScriptIterator {
-    private let items: [Value]
-    private var position = 0
-    init(_ items: [Value]) { self.items = items }
-    public var typeName: String { "generator" }
-    public func makeIterator(in interp: Interpreter) throws -> any ScriptIterator { self }
-    public func next() throws -> Value? {
-        guard position < items.count else { return nil }
-        defer { position += 1 }
-        return items[position]
-    }
-    public func repr(in interp: Interpreter) throws -> String { "<generator object <genexpr>>" }
-}
-
 /// An iterator object over any script iterator (`iter(x)`, `enumerate`, `zip`, `map` results).
 public final class IteratorObject: ScriptObject, ScriptIterator {
     let base: any ScriptIterator

@@ -320,7 +320,11 @@ extension Parser {
                 try enterNesting()
                 defer { nesting -= 1 }
                 if accept(")") { return TupleExpr([], span(t.location)) }
-                if peek.isKeyword("yield") { return try parseYield() }
+                if peek.isKeyword("yield") {
+                    let y = try parseYield()
+                    try expect(")")
+                    return y
+                }
                 let first = try parseStarItem()
                 if peek.isKeyword("for") {
                     let comp = try parseComprehension(.generator, first, value: nil, start: t.location)

@@ -235,6 +235,7 @@ struct Parser {
             }
             targets.removeLast()
             for target in targets { try checkTarget(target) }
+            if let y = value as? YieldExpr { return YieldStmt(y, targets: targets, loc) }
             return AssignStmt(targets, value, loc)
         }
         if peek.kind == .op, let op = Parser.augmentedOperators[peek.text] {
@@ -258,6 +259,7 @@ struct Parser {
             }
             return PassStmt(loc)
         }
+        if let y = first as? YieldExpr { return YieldStmt(y, targets: [], loc) }
         return ExprStmt(first, loc)
     }
 
@@ -628,7 +630,18 @@ struct Parser {
         return c
     }
 
+    /// `yield`, `yield value`, `yield a, b`, `yield from iterable` (the statement forms are made
+    /// into ``YieldStmt`` by the statement parser; anywhere else the resolver reports it).
     mutating func parseYield() throws -> Expr {
-        throw error("'yield' is not supported in .sfs (generator functions are not implemented)")
+        let t = advance()
+        if peek.isKeyword("from") {
+            advance()
+            return YieldExpr(try parseExpression(), isFrom: true, t.location)
+        }
+        if peek.kind == .newline || peek.kind == .eof || peek.isOp(")") || peek.isOp("]") || peek.isOp("}")
+            || peek.isOp("=") || peek.isOp(";") {
+            return YieldExpr(nil, isFrom: false, t.location)
+        }
+        return YieldExpr(try parseStarExpressions(allowStar: true), isFrom: false, t.location)
     }
 }

@@ -8,6 +8,8 @@ public struct ModelInputs: Sendable {
     public var tokenTypeIds: Tensor?
     public var positionIds: Tensor?
     public var inputsEmbeds: Tensor?
+    /// Images as the image processor returns them: [batch, channels, height, width].
+    public var pixelValues: Tensor?
     public var outputHiddenStates = false
     public var outputAttentions = false
 
@@ -31,6 +33,7 @@ public struct ModelInputs: Sendable {
             case "token_type_ids": tokenTypeIds = tensor
             case "position_ids": positionIds = tensor
             case "inputs_embeds": inputsEmbeds = tensor
+            case "pixel_values": pixelValues = tensor
             default: throw ModelError.invalidInput("forward() got an unexpected keyword argument '\(name)'")
             }
         }
@@ -68,7 +71,7 @@ public struct ModelOutput: Sendable {
     /// Field order shared by every output class of the reference (`loss` first, then the main result, pooled
     /// output, cache, per-layer tuples).
     static let canonicalOrder = [
-        "loss", "logits", "start_logits", "end_logits", "last_hidden_state", "pooler_output", "past_key_values",
+        "loss", "logits", "predicted_depth", "reconstruction", "start_logits", "end_logits", "last_hidden_state", "pooler_output", "past_key_values",
         "hidden_states", "attentions", "cross_attentions",
     ]
 

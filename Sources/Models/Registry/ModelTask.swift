@@ -7,4 +7,7 @@ public enum ModelTask: String, CaseIterable, Sendable {
     case questionAnswering = "AutoModelForQuestionAnswering"
     case multipleChoice = "AutoModelForMultipleChoice"
     case causalLM = "AutoModelForCausalLM"
+    case imageClassification = "AutoModelForImageClassification"
+    case depthEstimation = "AutoModelForDepthEstimation"
+    case imageToImage = "AutoModelForImageToImage"
 }

@@ -16,6 +16,8 @@ case "encoders":
     try EncoderBench.run(arguments: Array(arguments.dropFirst()))
 case "generation":
     try GenerationBench.run(arguments: Array(arguments.dropFirst()))
+case "swin2sr":  // to fold into the `vision` suite
+    try Swin2SRBench.run(arguments: Array(arguments.dropFirst()))
 default:
     print("usage: sfs-bench <suite> [options]   (suites: tensors, ops, encoders, generation)")
     print("       sfs-bench tensors [--only gemm,conv,sdpa] [--threads N] [--backend openBLAS|native] [--json] [--clock wall|cpu]")

@@ -43,13 +43,13 @@ let package = Package(
         // The interpreter's hot loop touches class properties constantly: dynamic exclusivity checks
         // cost ~15% there, and the AST is only ever mutated by the resolver before it runs.
         .target(name: "Script", swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
-        .target(name: "ScriptLibrary", dependencies: ["Script", "Pipelines", "Models", "Tokenizers", "Media", "Hub", "Tensors"]),
+        .target(name: "ScriptLibrary", dependencies: ["Script", "Pipelines", "Processors", "Models", "Tokenizers", "Media", "Hub", "Tensors"]),
         .target(name: "REPL", dependencies: ["Script", "ScriptLibrary", "CReadline"]),
         .executableTarget(
             name: "sfs",
             dependencies: ["REPL", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
-            name: "sfs-bench", dependencies: ["Tensors", "Pipelines", "Models", "Tokenizers", "Generation", "Hub"],
+            name: "sfs-bench", dependencies: ["Tensors", "Pipelines", "Processors", "Media", "Models", "Tokenizers", "Generation", "Hub"],
             swiftSettings: optimizedInDebug),
 
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"], resources: [.copy("Fixtures")]),
@@ -64,6 +64,10 @@ let package = Package(
         .testTarget(
             name: "PipelinesTests", dependencies: ["Pipelines", "Models", "Tokenizers", "Hub", "Processors", "Media", "Tensors"], resources: [.copy("Fixtures")]),
         .testTarget(name: "REPLTests", dependencies: ["REPL", "Script"]),
+        .testTarget(name: "ProcessorsTests", dependencies: ["Processors", "Media", "Hub", "Tokenizers"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "VisionTests", dependencies: ["Pipelines", "Processors", "Models", "Media", "Tensors", "Tokenizers", "Hub"],
+            resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -6,7 +6,7 @@ import Models
 import Tokenizers
 
 /// A text pipeline: tokenizer + model + the task's pre- and post-processing.
-public protocol TextPipeline: Sendable {
+public protocol TextPipeline: TaskPipeline {
     /// The canonical task name (`"text-classification"` for `"sentiment-analysis"`).
     var task: String { get }
     var model: any PretrainedModel { get }
@@ -15,7 +15,7 @@ public protocol TextPipeline: Sendable {
     func callAsFunction(_ inputs: PipelineValue, options: PipelineOptions) throws -> PipelineValue
 }
 
-extension TextPipeline {
+extension TaskPipeline {
     public func callAsFunction(_ inputs: PipelineValue, _ options: [String: PipelineValue] = [:]) throws -> PipelineValue {
         try callAsFunction(inputs, options: PipelineOptions(options))
     }

@@ -1,4 +1,6 @@
 // Pipeline results as plain values that print the way Python prints the reference's results.
+import Media
+import Tensors
 
 /// A pipeline result: the JSON-like values the reference returns (dicts keep their key order, floats are
 /// Python floats). The script layer maps these onto its own values; `description` is Python's `repr`.
@@ -11,6 +13,10 @@ public enum PipelineValue: Sendable, Equatable, CustomStringConvertible {
     case list([PipelineValue])
     /// Ordered keys: `{'score': …, 'token': …, 'token_str': …, 'sequence': …}` prints in that order.
     case dict([(String, PipelineValue)])
+    /// A PIL-style image (vision pipeline inputs, and image outputs such as depth maps).
+    case image(Image)
+    /// A tensor result (`predicted_depth`, `return_tensors=True`).
+    case tensor(Tensor)
 
     public static func == (a: PipelineValue, b: PipelineValue) -> Bool {
         switch (a, b) {
@@ -21,6 +27,8 @@ public enum PipelineValue: Sendable, Equatable, CustomStringConvertible {
         case (.string(let x), .string(let y)): return x == y
         case (.list(let x), .list(let y)): return x == y
         case (.dict(let x), .dict(let y)): return x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        case (.image(let x), .image(let y)): return x == y
+        case (.tensor(let x), .tensor(let y)): return x.shape == y.shape && x.contiguous().floats() == y.contiguous().floats()
         default: return false
         }
     }
@@ -57,6 +65,8 @@ public enum PipelineValue: Sendable, Equatable, CustomStringConvertible {
         case .list(let items): return "[" + items.map(\.description).joined(separator: ", ") + "]"
         case .dict(let pairs):
             return "{" + pairs.map { Self.pythonString($0.0) + ": " + $0.1.description }.joined(separator: ", ") + "}"
+        case .image(let image): return "<PIL.Image.Image image mode=\(image.mode.rawValue) size=\(image.width)x\(image.height)>"
+        case .tensor(let tensor): return tensor.description
         }
     }
 

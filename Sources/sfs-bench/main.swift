@@ -4,6 +4,7 @@
 //   sfs-bench ops
 //   sfs-bench encoders
 //   sfs-bench generation
+//   sfs-bench vision [--clock cpu]
 import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -16,10 +17,12 @@ case "encoders":
     try EncoderBench.run(arguments: Array(arguments.dropFirst()))
 case "generation":
     try GenerationBench.run(arguments: Array(arguments.dropFirst()))
+case "vision":
+    try VisionBench.run(arguments: Array(arguments.dropFirst()))
 case "swin2sr":  // to fold into the `vision` suite
     try Swin2SRBench.run(arguments: Array(arguments.dropFirst()))
 default:
-    print("usage: sfs-bench <suite> [options]   (suites: tensors, ops, encoders, generation)")
+    print("usage: sfs-bench <suite> [options]   (suites: tensors, ops, encoders, generation, vision)")
     print("       sfs-bench tensors [--only gemm,conv,sdpa] [--threads N] [--backend openBLAS|native] [--json] [--clock wall|cpu]")
     exit(arguments.isEmpty ? 0 : 2)
 }

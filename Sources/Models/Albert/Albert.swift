@@ -91,7 +91,7 @@ final class AlbertModel: PretrainedModel, @unchecked Sendable {
             head = .questionAnswering(try Linear(initializingIfMissing: weights, "qa_outputs", in: d.hidden, out: 2, std: std))
         case .multipleChoice:
             head = .multipleChoice(try Linear(initializingIfMissing: weights, "classifier", in: d.hidden, out: 1, std: std))
-        default:  // causal LM and the vision heads
+        case .causalLM, .imageClassification, .zeroShotImageClassification, .depthEstimation, .imageToImage:
             throw ModelError.unsupportedTask(modelType: "albert", task: task.rawValue)
         }
     }

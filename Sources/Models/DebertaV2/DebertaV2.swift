@@ -129,7 +129,7 @@ final class DebertaV2Model: PretrainedModel, @unchecked Sendable {
             head = .multipleChoice(
                 pooler: try Linear(initializingIfMissing: weights.scoped("pooler"), "dense", in: poolerSize, out: poolerSize, std: std),
                 classifier: try Linear(initializingIfMissing: weights, "classifier", in: poolerSize, out: 1, std: std))
-        default:  // causal LM and the vision heads
+        case .causalLM, .imageClassification, .zeroShotImageClassification, .depthEstimation, .imageToImage:
             throw ModelError.unsupportedTask(modelType: "deberta-v2", task: task.rawValue)
         }
     }

@@ -92,7 +92,7 @@ final class DistilBertModel: PretrainedModel, @unchecked Sendable {
             head = .multipleChoice(
                 pre: try Linear(initializingIfMissing: weights, "pre_classifier", in: dim, out: dim, std: std),
                 classifier: try Linear(initializingIfMissing: weights, "classifier", in: dim, out: 1, std: std))
-        default:  // causal LM and the vision heads
+        case .causalLM, .imageClassification, .zeroShotImageClassification, .depthEstimation, .imageToImage:
             throw ModelError.unsupportedTask(modelType: "distilbert", task: task.rawValue)
         }
     }

@@ -8,7 +8,7 @@ public struct ModelInputs: Sendable {
     public var tokenTypeIds: Tensor?
     public var positionIds: Tensor?
     public var inputsEmbeds: Tensor?
-    /// Images as the image processor returns them: [batch, channels, height, width].
+    /// Images as the image processors return them: [batch, channels, height, width] float32.
     public var pixelValues: Tensor?
     public var outputHiddenStates = false
     public var outputAttentions = false
@@ -71,7 +71,8 @@ public struct ModelOutput: Sendable {
     /// Field order shared by every output class of the reference (`loss` first, then the main result, pooled
     /// output, cache, per-layer tuples).
     static let canonicalOrder = [
-        "loss", "logits", "predicted_depth", "reconstruction", "start_logits", "end_logits", "last_hidden_state", "pooler_output", "past_key_values",
+        "loss", "logits", "logits_per_image", "logits_per_text", "text_embeds", "image_embeds", "start_logits", "end_logits",
+        "predicted_depth", "reconstruction", "last_hidden_state", "pooler_output", "past_key_values",
         "hidden_states", "attentions", "cross_attentions",
     ]
 

@@ -23,6 +23,11 @@ public enum ModelRegistry {
         "gpt2": Entry(prefix: "transformer") { try GPT2Model(config: $0, weights: $1, task: $2) },
         "gpt_neox": Entry(prefix: "gpt_neox") { try GPTNeoXModel(config: $0, weights: $1, task: $2) },
         "opt": Entry(prefix: "model") { try OPTModel(config: $0, weights: $1, task: $2) },
+        // Vision (issue 7)
+        "vit": Entry(prefix: "vit") { try ViTModel(config: $0, weights: $1, task: $2) },
+        "clip": Entry(prefix: "clip") { try CLIPModel(config: $0, weights: $1, task: $2) },
+        "clip_text_model": Entry(prefix: "clip") { try CLIPModel(config: $0, weights: $1, task: $2) },
+        "clip_vision_model": Entry(prefix: "clip") { try CLIPModel(config: $0, weights: $1, task: $2) },
         // Vision (depth estimation, super-resolution, classification backbones).
         "dpt": Entry(prefix: "dpt") { try DPTModel(config: $0, weights: $1, task: $2) },
         "glpn": Entry(prefix: "glpn") { try GLPNModel(config: $0, weights: $1, task: $2) },

@@ -7,7 +7,9 @@ public enum ModelTask: String, CaseIterable, Sendable {
     case questionAnswering = "AutoModelForQuestionAnswering"
     case multipleChoice = "AutoModelForMultipleChoice"
     case causalLM = "AutoModelForCausalLM"
+    // Vision heads (issue 7).
     case imageClassification = "AutoModelForImageClassification"
+    case zeroShotImageClassification = "AutoModelForZeroShotImageClassification"
     case depthEstimation = "AutoModelForDepthEstimation"
     case imageToImage = "AutoModelForImageToImage"
 }

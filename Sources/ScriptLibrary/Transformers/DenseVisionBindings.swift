@@ -14,7 +14,7 @@ import Tensors
 
 enum DenseVisionBindings {
     /// Model types whose forward takes `pixel_values` first (`model(pixel_values)` in the guides).
-    static let pixelModelTypes: Set<String> = ["dpt", "glpn", "swin2sr", "resnet", "mobilenet_v2"]
+    static let pixelModelTypes: Set<String> = ["vit", "dpt", "glpn", "swin2sr", "resnet", "mobilenet_v2"]
 
     /// Adds the bindings to `transformers`, wrapping its `pipeline` so the dense tasks are handled here.
     static func install(into m: ModuleObject, hub: Hub) {
@@ -32,10 +32,20 @@ enum DenseVisionBindings {
                 return try original.call(Arguments([], keywords: keywords), in: interp)
             })
         }
-        m.attributes["AutoImageProcessor"] = .object(AutoClass("AutoImageProcessor") { reference, _, _ in
+        // Dense processors here; every other class goes to the processor core's AutoImageProcessor (helper vision's).
+        let coreAutoImageProcessor = m.attributes["AutoImageProcessor"]
+        m.attributes["AutoImageProcessor"] = .object(AutoClass("AutoImageProcessor") { reference, kwargs, interp in
             let folder = try AutoModel.modelFolder(reference, hub: hub)
             let modelType = try? PretrainedConfig(contentsOf: folder.appendingPathComponent("config.json")).modelType
-            return .object(DenseImageProcessorObject(try DenseImageProcessors.load(folder: folder, modelType: modelType)))
+            do {
+                return .object(DenseImageProcessorObject(try DenseImageProcessors.load(folder: folder, modelType: modelType)))
+            } catch DenseImageProcessorError.unsupportedType(let name) {
+                guard case .object(let core)? = coreAutoImageProcessor,
+                      case .object(let load)? = try core.attribute("from_pretrained", in: interp) else {
+                    throw DenseImageProcessorError.unsupportedType(name)
+                }
+                return try load.call(Arguments([.str(reference)], keywords: kwargs), in: interp)
+            }
         })
         for (name, type) in [("DPTImageProcessor", "dpt"), ("GLPNImageProcessor", "glpn"), ("Swin2SRImageProcessor", "swin2sr")] {
             m.attributes[name] = .object(ProcessorClass(name, modelType: type, hub: hub))

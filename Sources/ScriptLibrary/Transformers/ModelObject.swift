@@ -44,6 +44,7 @@ final class ModelObject: ScriptObject {
         case "device": return .object(DeviceObject("cpu"))
         case "dtype": return .object(DTypeObject(.float32))
         case "name_or_path": return .str(model.config.nameOrPath)
+        case "get_image_features", "get_text_features": return VisionBindings.featureMethod(name, model: model)
         default: return nil
         }
     }

@@ -16,7 +16,9 @@ enum PipelineValues {
                 guard case .str(let key) = entry.key else { throw ScriptError.typeError("pipeline inputs: dict keys must be str") }
                 return (key, try from(entry.value, interp))
             })
-        default: throw ScriptError.typeError("pipeline inputs cannot contain \(value.typeName) values")
+        default:
+            if let image = VisionBindings.image(from: value) { return .image(image) }
+            throw ScriptError.typeError("pipeline inputs cannot contain \(value.typeName) values")
         }
     }
 
@@ -29,17 +31,19 @@ enum PipelineValues {
         case .string(let s): return .str(s)
         case .list(let items): return .list(items.map(Self.value))
         case .dict(let pairs): return .dict(pairs.map { ($0.0, Self.value($0.1)) })
+        case .image(let image): return VisionBindings.imageValue(image)
+        case .tensor(let tensor): return VisionBindings.tensorValue(tensor)
         }
     }
 }
 
 /// `pipeline(task, model=…)`: callable with the task's inputs and keyword options, as in Python.
 final class PipelineObject: ScriptObject {
-    let pipeline: any TextPipeline
+    let pipeline: any TaskPipeline
     /// Options given at construction (`pipeline("fill-mask", model=…, top_k=3)`) apply to every call.
     let defaults: [String: PipelineValue]
 
-    init(_ pipeline: any TextPipeline, defaults: [String: PipelineValue]) {
+    init(_ pipeline: any TaskPipeline, defaults: [String: PipelineValue]) {
         self.pipeline = pipeline
         self.defaults = defaults
     }
@@ -54,6 +58,9 @@ final class PipelineObject: ScriptObject {
         case "question-answering": "QuestionAnsweringPipeline"
         case "zero-shot-classification": "ZeroShotClassificationPipeline"
         case "feature-extraction": "FeatureExtractionPipeline"
+        case "image-classification": "ImageClassificationPipeline"
+        case "zero-shot-image-classification": "ZeroShotImageClassificationPipeline"
+        case "image-feature-extraction": "ImageFeatureExtractionPipeline"
         default: "Pipeline"
         }
     }
@@ -87,8 +94,8 @@ final class PipelineObject: ScriptObject {
     func attribute(_ name: String, in interp: Interpreter) throws -> Value? {
         switch name {
         case "task": return .str(pipeline.task)
-        case "model": return .object(ModelObject(pipeline.model))
-        case "tokenizer": return .object(TokenizerObject(pipeline.tokenizer))
+        case "model": return (pipeline as? any TextPipeline).map { .object(ModelObject($0.model)) } ?? .none
+        case "tokenizer": return (pipeline as? any TextPipeline).map { .object(TokenizerObject($0.tokenizer)) } ?? .none
         default: return nil
         }
     }

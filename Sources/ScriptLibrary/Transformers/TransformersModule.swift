@@ -24,14 +24,14 @@ enum TransformersModule {
                 }
             }
             let revision = a[3].isNone ? nil : try interp.string(a[3], "revision")
-            let pipe: any TextPipeline
+            let pipe: any TaskPipeline
             switch (a[1], a[2]) {
             case (.object(let model as ModelObject), .object(let tokenizer as TokenizerObject)):
                 pipe = try Pipeline.make(task: task, model: model.model, tokenizer: tokenizer.tokenizer)
             default:
                 let model = a[1].isNone ? nil : try interp.string(a[1], "model")
                 let tokenizer = a[2].isNone ? nil : try interp.string(a[2], "tokenizer")
-                pipe = try Pipeline.make(task: task, model: model, tokenizer: tokenizer, revision: revision, hub: hub)
+                pipe = try Pipeline.makeAny(task: task, model: model, tokenizer: tokenizer, revision: revision, hub: hub)
             }
             return .object(PipelineObject(pipe, defaults: defaults))
         })
@@ -51,6 +51,7 @@ enum TransformersModule {
                 return .object(ModelObject(model))
             })
         }
+        VisionBindings.install(into: m, hub: hub)
         m.define("set_seed", [Parameter("seed")]) { a, interp in
             Tensor.manualSeed(UInt64(truncatingIfNeeded: try interp.toInt(a[0])))
             return .none

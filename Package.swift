@@ -61,12 +61,12 @@ let package = Package(
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "CZlib"], resources: [.copy("Fixtures")]),
         .testTarget(name: "JinjaTests", dependencies: ["Jinja", "CZlib"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HubTests", dependencies: ["Hub"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ScriptLibraryTests", dependencies: ["Script", "ScriptLibrary", "Hub"], resources: [.copy("cases")]),
+        .testTarget(name: "ScriptLibraryTests", dependencies: ["Script", "ScriptLibrary", "Hub", "Media"], resources: [.copy("cases")]),
         .testTarget(name: "ModelsTests", dependencies: ["Models"], resources: [.copy("Fixtures")]),
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "Models", "Tensors", "Hub", "Tokenizers", "Pipelines"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MediaTests", dependencies: ["Media"], resources: [.copy("Fixtures")]),
         .testTarget(
-            name: "PipelinesTests", dependencies: ["Pipelines", "Models", "Tokenizers", "Hub"], resources: [.copy("Fixtures")]),
+            name: "PipelinesTests", dependencies: ["Pipelines", "Models", "Tokenizers", "Hub", "Processors", "Media", "Tensors"], resources: [.copy("Fixtures")]),
         .testTarget(name: "REPLTests", dependencies: ["REPL", "Script"]),
         .testTarget(name: "ProcessorsTests", dependencies: ["Processors", "Media", "Hub", "Tokenizers"], resources: [.copy("Fixtures")]),
         .testTarget(

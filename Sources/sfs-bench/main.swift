@@ -22,6 +22,8 @@ case "tokenizers":
     try TokenizerBench.run(arguments: Array(arguments.dropFirst()))
 case "vision":
     try VisionBench.run(arguments: Array(arguments.dropFirst()))
+case "swin2sr":  // to fold into the `vision` suite
+    try Swin2SRBench.run(arguments: Array(arguments.dropFirst()))
 default:
     print("usage: sfs-bench <suite> [options]   (suites: tensors, ops, encoders, generation, tokenizers, vision)")
     print("       sfs-bench tensors [--only gemm,conv,sdpa] [--threads N] [--backend openBLAS|native] [--json] [--clock wall|cpu]")

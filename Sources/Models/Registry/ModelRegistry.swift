@@ -28,6 +28,12 @@ public enum ModelRegistry {
         "clip": Entry(prefix: "clip") { try CLIPModel(config: $0, weights: $1, task: $2) },
         "clip_text_model": Entry(prefix: "clip") { try CLIPModel(config: $0, weights: $1, task: $2) },
         "clip_vision_model": Entry(prefix: "clip") { try CLIPModel(config: $0, weights: $1, task: $2) },
+        // Vision (depth estimation, super-resolution, classification backbones).
+        "dpt": Entry(prefix: "dpt") { try DPTModel(config: $0, weights: $1, task: $2) },
+        "glpn": Entry(prefix: "glpn") { try GLPNModel(config: $0, weights: $1, task: $2) },
+        "swin2sr": Entry(prefix: "swin2sr") { try Swin2SRModel(config: $0, weights: $1, task: $2) },
+        "resnet": Entry(prefix: "resnet") { try ResNetModel(config: $0, weights: $1, task: $2) },
+        "mobilenet_v2": Entry(prefix: "mobilenet_v2") { try MobileNetV2Model(config: $0, weights: $1, task: $2) },
     ]
 
     public static var supportedModelTypes: [String] { table.keys.sorted() }

@@ -195,6 +195,13 @@ extension TensorObject {
             }
             return wrap(try this.tensor.clamp(min: try bound(a[0]), max: try bound(a[1])))
         },
+        // In place (`clamp_(0, 1)` in the image-to-image guide): the object now holds the clamped values.
+        "clamp_": Method([Parameter("min", default: Value.none), Parameter("max", default: Value.none)]) { this, a, interp in
+            guard let clamp = methods["clamp"], case .object(let bound) = clamp.bind(this, name: "clamp"),
+                  case .object(let result as TensorObject) = try bound.call(Arguments([a[0], a[1]]), in: interp) else { return .none }
+            this.tensor = result.tensor
+            return .object(this)
+        },
         "pow": binary(.power), "matmul": binary(.matmul), "mm": binary(.matmul), "bmm": binary(.matmul),
         "add": binary(.add), "sub": binary(.subtract), "mul": binary(.multiply), "div": binary(.divide),
         "eq": binary(.equal), "ne": binary(.notEqual), "lt": binary(.less), "le": binary(.lessEqual),

@@ -24,7 +24,8 @@ final class ModelObject: ScriptObject {
     func call(_ args: Arguments, in interp: Interpreter) throws -> Value {
         var named: [String: Tensor] = [:]
         var hidden = false, attentions = false
-        let positionalNames = model.config.modelType == "vit" ? ["pixel_values"] : ["input_ids", "attention_mask", "token_type_ids", "position_ids"]
+        let positionalNames = DenseVisionBindings.pixelModelTypes.contains(model.config.modelType)
+            ? ["pixel_values"] : ["input_ids", "attention_mask", "token_type_ids", "position_ids"]
         for (i, value) in args.positional.enumerated() where i < positionalNames.count {
             named[positionalNames[i]] = try TorchConversion.tensor(value, interp, positionalNames[i])
         }

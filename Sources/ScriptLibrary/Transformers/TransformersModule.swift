@@ -65,6 +65,7 @@ enum TransformersModule {
             Tensor.manualSeed(UInt64(truncatingIfNeeded: try interp.toInt(a[0])))
             return .none
         }
+        DenseVisionBindings.install(into: m, hub: hub)
         return m
     }
 }

@@ -22,10 +22,10 @@ case "tokenizers":
     try TokenizerBench.run(arguments: Array(arguments.dropFirst()))
 case "vision":
     try VisionBench.run(arguments: Array(arguments.dropFirst()))
-case "swin2sr":  // to fold into the `vision` suite
+case "swin2sr":  // Swin2SR ×2 on 256×256 (Scripts/bench/swin2sr.py is the PyTorch side)
     try Swin2SRBench.run(arguments: Array(arguments.dropFirst()))
 default:
-    print("usage: sfs-bench <suite> [options]   (suites: tensors, ops, encoders, generation, tokenizers, vision)")
+    print("usage: sfs-bench <suite> [options]   (suites: tensors, ops, encoders, generation, tokenizers, vision, swin2sr)")
     print("       sfs-bench tensors [--only gemm,conv,sdpa] [--threads N] [--backend openBLAS|native] [--json] [--clock wall|cpu]")
     exit(arguments.isEmpty ? 0 : 2)
 }

@@ -26,7 +26,9 @@ let package = Package(
         .systemLibrary(name: "CJPEG", path: "Sources/CJPEG"),
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
 
-        .target(name: "Tensors", dependencies: ["CBLAS"], swiftSettings: optimizedInDebug),
+        // Quantized (GGUF block) matmul kernels: AVX2 functions chosen at run time, portable fallback (docs/GGUF.md).
+        .target(name: "CQuant", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "Tensors", dependencies: ["CBLAS", "CQuant"], swiftSettings: optimizedInDebug),
         // setjmp/longjmp wrappers: libpng/libjpeg errors must come back as Swift errors, not abort.
         .target(
             name: "CImageSupport", dependencies: ["CPNG", "CJPEG"],

@@ -10,6 +10,7 @@ struct BeamSearch {
     let config: GenerationConfig
     let processors: [any LogitsProcessor]
     let seed: UInt64
+    var stopStrings: StopStringCriteria? = nil
 
     /// The reference's masking constant for impossible beams.
     static let masked: Float = -1.0e9
@@ -81,6 +82,7 @@ struct BeamSearch {
                     origin[length - prompt] = beam + b * beams
                     indices.append(origin)
                     let stop = length + 1 >= maxLength || eos.contains(token)
+                        || stopStrings?.matches(sequences[sequences.count - 1]) == true
                     stops.append(stop)
                     if !stop { allStop = false }
                 }

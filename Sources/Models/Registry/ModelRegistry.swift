@@ -23,6 +23,7 @@ public enum ModelRegistry {
         "gpt2": Entry(prefix: "transformer") { try GPT2Model(config: $0, weights: $1, task: $2) },
         "gpt_neox": Entry(prefix: "gpt_neox") { try GPTNeoXModel(config: $0, weights: $1, task: $2) },
         "opt": Entry(prefix: "model") { try OPTModel(config: $0, weights: $1, task: $2) },
+        "falcon": Entry(prefix: "transformer") { try FalconModel(config: $0, weights: $1, task: $2) },
     ]
 
     public static var supportedModelTypes: [String] { table.keys.sorted() }

@@ -56,7 +56,7 @@ public struct QuantizedMatrix: Sendable {
 
     /// Threads for the row split: `SWIFTFORMERS_THREADS` if set (like llama.cpp's `-t`), else the active processors;
     /// 1 for small problems, where a dispatch costs more than it saves.
-    static let configuredThreads: Int = {
+    public static let configuredThreads: Int = {
         if let text = ProcessInfo.processInfo.environment["SWIFTFORMERS_THREADS"], let n = Int(text), n > 0 { return n }
         return ProcessInfo.processInfo.activeProcessorCount
     }()

@@ -1,6 +1,5 @@
 // Portable (any CPU) versions of the activation quantizer and the row kernels. Same arithmetic as the AVX2 ones:
 // integer block dot products, scaled into float per block (or per 256-value super-block for the K-quants).
-#include <math.h>
 #include "internal.h"
 
 // MARK: Activations
@@ -8,17 +7,22 @@
 static float block_amax(const float *x, int n) {
     float amax = 0;
     for (int i = 0; i < n; i++) {
-        float a = fabsf(x[i]);
+        float a = x[i] < 0 ? -x[i] : x[i];
         if (a > amax) amax = a;  // NaN compares false: ignored
     }
-    return isinf(amax) ? 0 : amax;
+    return amax > 3.0e38f ? 0 : amax;  // an infinity gives a zero block
 }
 
+/// Rounds to nearest (ties away from zero) and clamps to ±127; NaN gives 0. No libm call: the C target links
+/// nothing beyond libc.
 static int8_t round_q8(float v) {
     if (!(v == v)) return 0;
-    float r = roundf(v);
-    if (r > 127) r = 127;
-    if (r < -127) r = -127;
+    if (v > 127) return 127;
+    if (v < -127) return -127;
+    int r = (int)v;  // toward zero, exact for |v| ≤ 127
+    float rest = v - (float)r;
+    if (rest >= 0.5f) r += 1;
+    if (rest <= -0.5f) r -= 1;
     return (int8_t)r;
 }
 

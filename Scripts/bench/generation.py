@@ -1,5 +1,7 @@
 """PyTorch eager side of `sfs-bench generation`: GPT-2-small-sized random weights, 32-token prompt, 128 greedy
-tokens at batch 1 through the DynamicCache, best of 3; torch.set_num_threads(2)."""
+tokens at batch 1 through the DynamicCache, best of 3; then beam search with 4 beams and exactly 32 new tokens
+(min_new_tokens = max_new_tokens), best of 2, and the peak RSS; torch.set_num_threads(2)."""
+import resource
 import time
 import torch
 from transformers import GPT2Config, GPT2LMHeadModel
@@ -25,3 +27,14 @@ with torch.inference_mode():
         best_prefill, best_decode = min(best_prefill, t1 - t0), min(best_decode, t2 - t1)
 print(f"torch gpt2-small random: prefill 32 tokens {best_prefill*1e3:.1f} ms ({32/best_prefill:.0f} tok/s); "
       f"decode 128 tokens {best_decode*1e3:.1f} ms ({128/best_decode:.2f} tok/s)")
+
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+best_beam = float("inf")
+with torch.inference_mode():
+    for _ in range(2):
+        t0 = time.perf_counter()
+        model.generate(prompt, attention_mask=torch.ones_like(prompt), num_beams=4, max_new_tokens=32, min_new_tokens=32,
+                       do_sample=False, eos_token_id=50256, pad_token_id=50256)
+        best_beam = min(best_beam, time.perf_counter() - t0)
+print(f"torch beam search 4 beams, prompt 32 + 32 new tokens: {best_beam*1e3:.1f} ms ({32/best_beam:.2f} tok/s per beam)")
+print(f"torch peak RSS after greedy {peak/1e6:.1f} MB")

@@ -10,13 +10,27 @@ struct BeamSearch {
     let config: GenerationConfig
     let processors: [any LogitsProcessor]
     let seed: UInt64
+    var stopStrings: StopStringCriteria? = nil
 
     /// The reference's masking constant for impossible beams.
     static let masked: Float = -1.0e9
 
     /// Indices of the k largest values, largest first (ties: lower index first).
+    /// One pass keeping a small sorted list: k is 2·beams or so against 4·50257 candidates, where sorting all of
+    /// them cost more than the model step.
     static func topK(_ values: [Float], _ k: Int) -> [Int] {
-        Array(values.indices.sorted { values[$0] > values[$1] || (values[$0] == values[$1] && $0 < $1) }.prefix(k))
+        guard k > 0 else { return [] }
+        var best: [Int] = []
+        best.reserveCapacity(k + 1)
+        for i in values.indices {
+            let v = values[i]
+            if best.count == k && !(v > values[best[k - 1]]) { continue }  // ties keep the earlier index
+            var position = best.count
+            while position > 0 && values[best[position - 1]] < v { position -= 1 }
+            best.insert(i, at: position)
+            if best.count > k { best.removeLast() }
+        }
+        return best
     }
 
     func run(inputIds: [[Int]], mask promptMask: [[Int]], shouldStop: (@Sendable () -> Bool)?) throws -> GenerateOutput {
@@ -81,6 +95,7 @@ struct BeamSearch {
                     origin[length - prompt] = beam + b * beams
                     indices.append(origin)
                     let stop = length + 1 >= maxLength || eos.contains(token)
+                        || stopStrings?.matches(sequences[sequences.count - 1]) == true
                     stops.append(stop)
                     if !stop { allStop = false }
                 }

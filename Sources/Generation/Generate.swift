@@ -1,6 +1,7 @@
 import Foundation
 import Models
 import Tensors
+import Tokenizers
 
 // `model.generate(...)` for decoder-only models, following transformers/generation/utils.py (4.55): argument
 // preparation, the logits-processor list in the reference's order, and the search loops (greedy / multinomial in
@@ -15,9 +16,12 @@ public struct GenerationRequest {
     /// Checked before every step; returning true stops generation, keeping what was generated (Ctrl-C).
     public var shouldStop: (@Sendable () -> Bool)?
     public var seed: UInt64
+    /// The model's tokenizer: required for `stop_strings` (the reference's `tokenizer=` argument of `generate`).
+    public var tokenizer: PreTrainedTokenizer?
 
     public init(inputIds: [[Int]], attentionMask: [[Int]]? = nil, config: GenerationConfig, streamer: TokenStreamer? = nil,
-                shouldStop: (@Sendable () -> Bool)? = nil, seed: UInt64 = 0) {
+                shouldStop: (@Sendable () -> Bool)? = nil, seed: UInt64 = 0, tokenizer: PreTrainedTokenizer? = nil) {
+        self.tokenizer = tokenizer
         self.inputIds = inputIds
         self.attentionMask = attentionMask
         self.config = config
@@ -48,6 +52,7 @@ public enum Generation {
         try prepareLengths(&config, promptLength: promptLength, model: model)
         try validate(config)
         let processors = logitsProcessors(config, promptLength: promptLength)
+        let stopStrings = try stopStringCriteria(config, tokenizer: request.tokenizer)
         if let alpha = config.penaltyAlpha, alpha > 0, config.topK > 1, !config.doSample, config.numBeams == 1 {
             return try contrastiveSearch(model: model, config: config, processors: processors, inputIds: request.inputIds, mask: mask)
         }
@@ -55,10 +60,20 @@ public enum Generation {
             return try groupBeamSearch(model: model, config: config, processors: processors, inputIds: request.inputIds, mask: mask)
         }
         if config.numBeams > 1 {
-            return try BeamSearch(model: model, config: config, processors: processors, seed: request.seed)
+            return try BeamSearch(model: model, config: config, processors: processors, seed: request.seed, stopStrings: stopStrings)
                 .run(inputIds: request.inputIds, mask: mask, shouldStop: request.shouldStop)
         }
-        return try sample(model: model, config: config, processors: processors, request: request, mask: mask, promptLength: promptLength)
+        return try sample(model: model, config: config, processors: processors, request: request, mask: mask,
+                          promptLength: promptLength, stopStrings: stopStrings)
+    }
+
+    /// `StopStringCriteria` when the config has `stop_strings`; the reference's error when no tokenizer was given.
+    static func stopStringCriteria(_ config: GenerationConfig, tokenizer: PreTrainedTokenizer?) throws -> StopStringCriteria? {
+        guard let strings = config.stopStrings else { return nil }
+        guard let tokenizer else {
+            throw GenerationError.invalidInput("There are one or more stop strings, either in the arguments to `generate` or in the model's generation config, but we could not locate a tokenizer. When generating with stop strings, you must pass the model's tokenizer to the `tokenizer` argument of `generate`.")
+        }
+        return try StopStringCriteria(tokenizer: tokenizer, stopStrings: strings)
     }
 
     // MARK: Arguments
@@ -163,7 +178,8 @@ public enum Generation {
     // MARK: Greedy and multinomial sampling (`_sample`)
 
     static func sample(model: any CausalLanguageModel, config: GenerationConfig, processors: [any LogitsProcessor],
-                       request: GenerationRequest, mask initialMask: [[Int]], promptLength: Int) throws -> GenerateOutput {
+                       request: GenerationRequest, mask initialMask: [[Int]], promptLength: Int,
+                       stopStrings: StopStringCriteria? = nil) throws -> GenerateOutput {
         let expand = config.doSample ? config.numReturnSequences : 1
         var sequences = request.inputIds.flatMap { row in [[Int]](repeating: row, count: expand) }
         var mask = initialMask.flatMap { row in [[Int]](repeating: row, count: expand) }
@@ -205,7 +221,9 @@ public enum Generation {
             request.streamer?.put([next[0]])
             let length = sequences[0].count
             for row in sequences.indices where unfinished[row] {
-                if length >= config.maxLength || eos.contains(next[row]) { unfinished[row] = false }
+                if length >= config.maxLength || eos.contains(next[row]) || stopStrings?.matches(sequences[row]) == true {
+                    unfinished[row] = false
+                }
             }
             if !unfinished.contains(true) { break }
             if let maxTime = config.maxTime, Date().timeIntervalSince(started) > maxTime { output.stoppedBy = "max_time"; break }

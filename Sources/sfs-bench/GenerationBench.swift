@@ -8,6 +8,10 @@ import Tensors
 
 enum GenerationBench {
     static func run(arguments: [String]) throws {
+        if let flag = arguments.firstIndex(of: "--gguf"), flag + 1 < arguments.count {
+            try GGUFDecodeBench.run(path: arguments[flag + 1])
+            return
+        }
         let layers = 12, hidden = 768, heads = 12, vocab = 50257, positions = 1024
         let json = #"{"model_type": "gpt2", "n_embd": 768, "n_layer": 12, "n_head": 12, "vocab_size": 50257, "n_positions": 1024, "tie_word_embeddings": true}"#
         let config = PretrainedConfig(try JSONValue(parsing: json).objectValue ?? JSONObject(), nameOrPath: "gpt2-small-random")
@@ -47,6 +51,23 @@ enum GenerationBench {
             prefillBest = min(prefillBest, t1 - t0)
             decodeBest = min(decodeBest, t2 - t1)
         }
+        let greedyPeak = peakResidentBytes()
+        // Beam search, 4 beams, exactly 32 new tokens (min_new_tokens = max_new_tokens keeps eos out, so both sides
+        // run the same number of steps whatever their random weights say).
+        var beamConfig = try GenerationConfig(dictionary: ["num_beams": 4, "max_new_tokens": 32, "min_new_tokens": 32, "do_sample": false])
+        beamConfig.eosTokenId = [50256]
+        var beamBest = Double.infinity
+        for _ in 0..<2 {
+            let t0 = BenchTiming.now()
+            _ = try Generation.generate(model: model, GenerationRequest(inputIds: [prompt], config: beamConfig))
+            beamBest = min(beamBest, BenchTiming.now() - t0)
+        }
+        let parameters = tensors.reduce(0) { $0 + $1.1.count }
+        let kvBytes = 2 * layers * (32 + 128) * hidden * 4
+        print(String(format: "beam search 4 beams, prompt 32 + 32 new tokens: %.1f ms (%.2f tok/s per beam)", beamBest * 1e3, 32 / beamBest))
+        print(String(format: "peak RSS after greedy %.1f MB; weights %.1f MB (float32) + KV cache %.1f MB → ratio %.2f",
+                     Double(greedyPeak) / 1e6, Double(parameters * 4) / 1e6, Double(kvBytes) / 1e6,
+                     Double(greedyPeak) / Double(parameters * 4 + kvBytes)))
         // Where a decode step goes: the LM head (768 × 50257 GEMV) and the 12 blocks' projections (weights streamed once
         // per token), measured alone on one token's hidden state.
         let x = try normal([1, 1, hidden])
@@ -56,7 +77,30 @@ enum GenerationBench {
         let blockMatmuls = BenchTiming.best { for (w, input) in zip(projections, xs) { _ = try? input.linear(weight: w) } }
         print(String(format: "per decode token: %.2f ms total; LM head GEMV %.2f ms; 12 blocks' projections %.2f ms; rest (attention, norms, mask, sampling) %.2f ms",
                      decodeBest / 128 * 1e3, head * 1e3, 12 * blockMatmuls * 1e3, (decodeBest / 128 - head - 12 * blockMatmuls) * 1e3))
+        let bandwidth = memcpyBandwidth()
+        let weightBytes = Double(parameters - positions * hidden) * 4  // wpe rows are read one at a time
+        print(String(format: "memcpy bandwidth %.1f GB/s → bandwidth bound %.1f tok/s (%.0f MB of weights per token); decode reaches %.0f%%",
+                     bandwidth / 1e9, bandwidth / weightBytes, weightBytes / 1e6, 100 * (128 / decodeBest) / (bandwidth / weightBytes)))
         print(String(format: "generation gpt2-small random: prefill 32 tokens %.1f ms (%.0f tok/s); decode 128 tokens %.1f ms (%.2f tok/s)",
                      prefillBest * 1e3, 32 / prefillBest, decodeBest * 1e3, 128 / decodeBest))
+    }
+
+    /// Peak resident set (VmHWM of /proc/self/status), in bytes; 0 where unavailable.
+    static func peakResidentBytes() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
+        return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
+    }
+
+    /// Bytes per second of a 256 MiB memcpy (read + write counted once, as the bound's "bytes read" is), best of 5.
+    static func memcpyBandwidth() -> Double {
+        let count = 256 << 20
+        let source = UnsafeMutableRawPointer.allocate(byteCount: count, alignment: 64)
+        let target = UnsafeMutableRawPointer.allocate(byteCount: count, alignment: 64)
+        defer { source.deallocate(); target.deallocate() }
+        memset(source, 1, count)
+        memset(target, 0, count)
+        let best = BenchTiming.best { memcpy(target, source, count) }
+        return Double(count) / best
     }
 }

@@ -4,9 +4,10 @@ import Testing
 
 /// `QuantizedMatrix.matmul` against dequantize-then-float-matmul (in double precision).
 ///
-/// Integer kernels (Q4_0, Q4_1, Q8_0) round each activation to 8 bits per block of 32: activation k moves by at most
-/// `max|x_block| / 254`, so output r may differ by at most `Σ_blocks max|x_b| / 254 · Σ_{k∈b} |W[r,k]|` — the bound
-/// asserted here (plus float summation slack). Float-path formats must match to 1e-5 relative.
+/// Integer kernels (Q4_0, Q4_1, Q8_0; Q4_K, Q5_K, Q6_K) round each activation to 8 bits per block of 32 (256 for the
+/// K-quants): activation k moves by at most `max|x_block| / 254`, so output r may differ by at most
+/// `Σ_blocks max|x_b| / 254 · Σ_{k∈b} |W[r,k]|` — the bound asserted here (plus float summation slack 1e-5 of
+/// Σ|w·x|). Float-path formats must match to 1e-5 relative. The reference is our bit-exact dequantization.
 @Suite struct GGUFQuantizedMatmulTests {
     /// Deterministic bytes (xorshift), so failures reproduce.
     struct Bytes {
@@ -62,9 +63,10 @@ import Testing
         for t in 0..<tokens {
             for r in 0..<matrix.rows {
                 var exact = 0.0, bound = 0.0, magnitude = 0.0
-                for b in 0..<(matrix.columns / 32) {
+                let size = matrix.activationBlockSize
+                for b in 0..<(matrix.columns / size) {
                     var amax: Float = 0, wmass = 0.0
-                    for k in (32 * b)..<(32 * b + 32) {
+                    for k in (size * b)..<(size * b + size) {
                         let wk = Double(w[r * matrix.columns + k]), xk = Double(xs[t * matrix.columns + k])
                         exact += wk * xk
                         magnitude += abs(wk * xk)
@@ -80,15 +82,30 @@ import Testing
         }
     }
 
-    @Test(arguments: [GGMLType.q4_0, .q4_1, .q8_0])
+    @Test(arguments: [GGMLType.q4_0, .q4_1, .q8_0, .q4_K, .q5_K, .q6_K])
     func integerKernelsStayWithinActivationRounding(type: GGMLType) throws {
-        let matrix = try Self.randomMatrix(type, rows: 70, columns: 256, seed: 7 &+ UInt64(type.rawValue))
+        let matrix = try Self.randomMatrix(type, rows: 70, columns: 512, seed: 7 &+ UInt64(type.rawValue))
         #expect(matrix.usesIntegerKernel)
-        try check(matrix, try Self.randomInput(tokens: 1, columns: 256, seed: 11))
-        try check(matrix, try Self.randomInput(tokens: 5, columns: 256, seed: 13))  // several tokens, two threads
+        try check(matrix, try Self.randomInput(tokens: 1, columns: 512, seed: 11))
+        // Several tokens: the 2-row × 4-token tiles, their remainders (9 = 4 + 4 + 1), two threads.
+        try check(matrix, try Self.randomInput(tokens: 9, columns: 512, seed: 13))
     }
 
-    @Test(arguments: [GGMLType.q4_K, .q5_K, .q6_K, .q2_K, .q3_K, .q5_0, .q5_1, .f16, .bf16])
+    /// The portable C kernels (what a CPU without AVX2 runs) against the same bound, and against the AVX2 ones.
+    /// Forcing is process-wide; tests running meanwhile just use the portable kernels, which satisfy the same bound.
+    @Test(arguments: [GGMLType.q4_0, .q4_1, .q8_0, .q4_K, .q5_K, .q6_K])
+    func portableKernelsAgreeWithAVX2(type: GGMLType) throws {
+        let matrix = try Self.randomMatrix(type, rows: 19, columns: 768, seed: 29 &+ UInt64(type.rawValue))
+        let x = try Self.randomInput(tokens: 6, columns: 768, seed: 31)
+        let fast = try matrix.matmul(x).floats()
+        QuantizedMatrix.forcePortableKernels(true)
+        defer { QuantizedMatrix.forcePortableKernels(false) }
+        try check(matrix, x)
+        let portable = try matrix.matmul(x).floats()
+        for (a, b) in zip(fast, portable) { #expect(abs(a - b) <= 1e-4 * max(1, abs(b)), "\(type): \(a) vs \(b)") }
+    }
+
+    @Test(arguments: [GGMLType.q2_K, .q3_K, .q5_0, .q5_1, .f16, .bf16])
     func otherFormatsMatchDequantizedMatmul(type: GGMLType) throws {
         let matrix = try Self.randomMatrix(type, rows: 37, columns: 512, seed: 3 &+ UInt64(type.rawValue))
         #expect(!matrix.usesIntegerKernel)

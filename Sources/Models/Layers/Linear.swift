@@ -1,14 +1,26 @@
 import Tensors
 
 /// `nn.Linear`: y = x·Wᵀ + b with W stored [out, in], as checkpoints store it (passed to GEMM as a transpose,
-/// never copied).
+/// never copied) — or kept in a GGUF block format (`quantized`), multiplied by the integer kernels without ever
+/// materializing float32 weights (llama.cpp's default for GGUF checkpoints).
 public struct Linear: Sendable {
+    /// The float weight [out, in]; for a quantized layer, the raw block bytes (uint8) of `quantized`.
     public let weight: Tensor
     public let bias: Tensor?
+    /// Set when the weight stays quantized; `callAsFunction` then uses `QuantizedMatrix.matmul`.
+    public let quantized: QuantizedMatrix?
 
     public init(weight: Tensor, bias: Tensor?) {
         self.weight = weight
         self.bias = bias
+        quantized = nil
+    }
+
+    /// A layer whose weight stays in its ggml block format.
+    public init(quantized: QuantizedMatrix, bias: Tensor?) {
+        weight = quantized.blocks
+        self.bias = bias
+        self.quantized = quantized
     }
 
     /// Loads `<name>.weight` and, when `bias`, `<name>.bias` from `weights`, checking shapes.
@@ -16,6 +28,7 @@ public struct Linear: Sendable {
         let scope = weights.scoped(name)
         weight = try scope.tensor("weight", shape: [outFeatures, inFeatures])
         self.bias = bias ? try scope.tensor("bias", shape: [outFeatures]) : nil
+        quantized = nil
     }
 
     /// A freshly initialized head layer when the checkpoint lacks it (base checkpoint loaded with a head).
@@ -23,11 +36,16 @@ public struct Linear: Sendable {
         let scope = weights.scoped(name)
         weight = try scope.tensorOrInitialized("weight", shape: [outFeatures, inFeatures], std: std)
         bias = try scope.tensorOrInitialized("bias", shape: [outFeatures], std: 0, zero: true)
+        quantized = nil
     }
 
-    public var outFeatures: Int { weight.shape[0] }
+    public var outFeatures: Int { quantized?.rows ?? weight.shape[0] }
 
-    public func callAsFunction(_ x: Tensor) throws -> Tensor { try x.linear(weight: weight, bias: bias) }
+    public func callAsFunction(_ x: Tensor) throws -> Tensor {
+        guard let quantized else { return try x.linear(weight: weight, bias: bias) }
+        let product = try quantized.matmul(x.contiguous())
+        return try bias.map { try product.add($0) } ?? product
+    }
 }
 
 /// `nn.LayerNorm` over the last dimension.

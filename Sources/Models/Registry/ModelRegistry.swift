@@ -34,6 +34,7 @@ public enum ModelRegistry {
         "swin2sr": Entry(prefix: "swin2sr") { try Swin2SRModel(config: $0, weights: $1, task: $2) },
         "resnet": Entry(prefix: "resnet") { try ResNetModel(config: $0, weights: $1, task: $2) },
         "mobilenet_v2": Entry(prefix: "mobilenet_v2") { try MobileNetV2Model(config: $0, weights: $1, task: $2) },
+        "falcon": Entry(prefix: "transformer") { try FalconModel(config: $0, weights: $1, task: $2) },
     ]
 
     public static var supportedModelTypes: [String] { table.keys.sorted() }

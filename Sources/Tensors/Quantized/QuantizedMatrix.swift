@@ -1,13 +1,15 @@
+import CQuant
 import Dispatch
 import Foundation
 
 /// A weight matrix kept in a ggml block format (rows = output features, each row a sequence of blocks along the
 /// input features), multiplied without ever materializing float32 weights: `y = x · Wᵀ`, as `nn.Linear` does.
 ///
-/// Q4_0, Q4_1 and Q8_0 use integer block kernels against 8-bit quantized activations (llama.cpp's approach; results
-/// differ from dequantize-then-matmul by the activation rounding, see `Q8Activations`); every other dequantizable
-/// format (Q4_K, Q5_K, Q6_K, F16, ...) dequantizes one row at a time into a small buffer and is exact up to float
-/// summation order. Rows are split over the available cores.
+/// Q4_0, Q4_1, Q8_0, Q4_K, Q5_K and Q6_K use integer block kernels (C target `CQuant`, AVX2 when the CPU has it)
+/// against activations quantized to 8 bits per block of 32 (256 for the K-quants) — llama.cpp's approach; results
+/// differ from dequantize-then-matmul by the activation rounding, at most `max|x_block| / 254` per value. Every other
+/// dequantizable format (Q5_0, Q2_K, F16, ...) dequantizes one row at a time into a small buffer and is exact up to
+/// float summation order. Rows are split over the available cores.
 public struct QuantizedMatrix: Sendable {
     public let type: GGMLType
     /// Output features.
@@ -40,11 +42,21 @@ public struct QuantizedMatrix: Sendable {
     }
 
     /// Whether `matmul` takes the integer-block path (activations rounded to 8 bits) rather than float dot products.
-    public var usesIntegerKernel: Bool { type == .q4_0 || type == .q4_1 || type == .q8_0 }
+    public var usesIntegerKernel: Bool { cq_supports(Int32(type.rawValue)) != 0 }
+
+    /// Values per activation block of the integer path (the rounding unit of the accuracy bound): 256 for the
+    /// K-quants, 32 otherwise.
+    public var activationBlockSize: Int { type.blockSize == 256 ? 256 : 32 }
+
+    /// Whether the integer kernels run as AVX2 code on this CPU (false: the portable C kernels).
+    public static var usesAVX2: Bool { cq_uses_avx2() != 0 }
+
+    /// Tests: run the portable C kernels even on an AVX2 CPU (process-wide).
+    static func forcePortableKernels(_ on: Bool) { cq_force_portable(on ? 1 : 0) }
 
     /// Threads for the row split: `SWIFTFORMERS_THREADS` if set (like llama.cpp's `-t`), else the active processors;
     /// 1 for small problems, where a dispatch costs more than it saves.
-    static let configuredThreads: Int = {
+    public static let configuredThreads: Int = {
         if let text = ProcessInfo.processInfo.environment["SWIFTFORMERS_THREADS"], let n = Int(text), n > 0 { return n }
         return ProcessInfo.processInfo.activeProcessorCount
     }()
@@ -78,12 +90,17 @@ public struct QuantizedMatrix: Sendable {
         let type = self.type, rowBytes = self.rowBytes, rows = self.rows, columns = self.columns
         let out = UnsafeSendable(output)
         if usesIntegerKernel {
-            let activations = Q8Activations(quantizing: input, tokens: tokens, columns: columns)
-            defer { activations.deallocate() }
-            let shared = UnsafeSendable(activations)
+            // Quantized activations live in a per-thread buffer reused across calls: no allocation per token.
+            let code = Int32(type.rawValue)
+            let bytes = cq_activation_bytes(code, Int32(columns)) * tokens
+            guard let scratch = cq_thread_scratch(bytes) else {
+                throw TensorError.invalidArgument(op: "QuantizedMatrix", detail: "cannot allocate \(bytes) bytes of activations")
+            }
+            cq_quantize(code, input, Int32(tokens), Int32(columns), scratch)
+            let activations = UnsafeSendable(UnsafeRawPointer(scratch))
             Self.split(rows: rows, threads: threads) { range in
-                QuantizedKernels.integerRows(type, weights: weights.value, rowBytes: rowBytes, rows: range,
-                                             activations: shared.value, output: out.value, outputStride: rows)
+                cq_matmul_rows(code, weights.value, rowBytes, Int32(range.lowerBound), Int32(range.upperBound),
+                               activations.value, Int32(tokens), Int32(columns), out.value, rows)
             }
         } else {
             let source = UnsafeSendable(input)

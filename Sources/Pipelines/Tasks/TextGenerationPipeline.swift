@@ -174,6 +174,8 @@ extension PipelineValue {
         case .string(let s): return s
         case .list(let items): return items.map(\.foundationValue)
         case .dict(let pairs): return Dictionary(pairs.map { ($0.0, $0.1.foundationValue) }, uniquingKeysWith: { $1 })
+        // Images and tensors are never generation parameters: they read as null, which the config rejects by name.
+        case .image, .tensor: return NSNull()
         }
     }
 
@@ -187,6 +189,8 @@ extension PipelineValue {
         case .string(let s): return .string(s)
         case .list(let items): return .array(items.map(\.tokenizerJSON))
         case .dict(let pairs): return .object(Tokenizers.JSONObject(pairs.map { ($0.0, $0.1.tokenizerJSON) }))
+        // Chat templates see text; an image or tensor in a message has no JSON form here.
+        case .image, .tensor: return .null
         }
     }
 }

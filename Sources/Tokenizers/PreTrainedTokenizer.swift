@@ -181,10 +181,11 @@ public struct PreTrainedTokenizer: Sendable {
     }
 
     /// Python `apply_chat_template(messages, add_generation_prompt=…, tokenize=…)`. Messages are JSON-like
-    /// (`[["role": "user", "content": "Hi"]]`); `extra` adds template variables such as `tools`.
+    /// (`[["role": "user", "content": "Hi"]]`); `extra` adds template variables such as `tools`. `renderer`
+    /// overrides the registered renderer for this call only (tests use it instead of changing the process-wide one).
     public func applyChatTemplate(
         messages: [[String: JSONValue]], addGenerationPrompt: Bool = false, tokenize: Bool = true,
-        templateName: String? = nil, extra: [String: JSONValue] = [:]
+        templateName: String? = nil, extra: [String: JSONValue] = [:], renderer: (any ChatTemplateRenderer)? = nil
     ) throws(TokenizerError) -> ChatTemplateOutput {
         let template: String
         if let templateName {
@@ -198,7 +199,7 @@ public struct PreTrainedTokenizer: Sendable {
             }
             template = t
         }
-        let renderer = ChatTemplates.renderer
+        let renderer = renderer ?? ChatTemplates.renderer
         var variables = extra
         variables["messages"] = .array(messages.map { .object(JSONObject($0.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })) })
         variables["add_generation_prompt"] = .bool(addGenerationPrompt)

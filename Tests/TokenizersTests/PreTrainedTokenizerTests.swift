@@ -69,10 +69,10 @@ import Testing
         let messages: [[String: JSONValue]] = [["role": .string("user"), "content": .string("hello world")]]
         #expect(throws: TokenizerError.self) { try tokenizer.applyChatTemplate(messages: messages) }
         tokenizer.chatTemplate = "T:"
-        ChatTemplates.register(EchoRenderer())
-        let text = try tokenizer.applyChatTemplate(messages: messages, addGenerationPrompt: true, tokenize: false)
+        // Passed per call: registering it would change the renderer of every test running in this process.
+        let text = try tokenizer.applyChatTemplate(messages: messages, addGenerationPrompt: true, tokenize: false, renderer: EchoRenderer())
         #expect(text == .text("T:<user>hello world<assistant>[SEP]"))
-        let ids = try tokenizer.applyChatTemplate(messages: messages, addGenerationPrompt: true, tokenize: true)
+        let ids = try tokenizer.applyChatTemplate(messages: messages, addGenerationPrompt: true, tokenize: true, renderer: EchoRenderer())
         #expect(ids == .ids(try tokenizer.encode("T:<user>hello world<assistant>[SEP]", addSpecialTokens: false)))
         #expect(throws: TokenizerError.self) { try tokenizer.applyChatTemplate(messages: messages, templateName: "tool_use") }
     }

@@ -15,29 +15,36 @@ import Tensors
         zip(a.floats(), b.floats()).map { abs($0 - $1) }.max() ?? .infinity
     }
 
-    @Test(arguments: ["llama", "llama3", "qwen2", "gpt2", "gpt_neox", "opt"])
-    func prefillAndCachedStepsMatchReference(arch: String) throws {
-        let folder = Self.fixtures.appendingPathComponent(arch)
-        let (loaded, report) = try AutoModel.fromPretrained(folder.path, task: .causalLM)
-        #expect(report.unexpected.isEmpty, "\(arch): unexpected \(report.unexpected)")
-        let model = try #require(loaded as? any CausalLanguageModel)
+    /// Prefill of the left-padded batch (pad rows zeroed) and three cached decode steps against the checkpoint
+    /// folder's expected.safetensors, to 1e-4. Returns the cache so callers can check its length.
+    static func checkPrefillAndSteps(_ model: any CausalLanguageModel, folder: URL, label: String) throws -> KVCache {
         let expected = try Safetensors.load(folder.appendingPathComponent("expected.safetensors").path)
         var mask = try Tensor(Self.mask.flatMap { $0 }, shape: [2, 8])
-        let ids = try Tensor(Self.inputIds.flatMap { $0 }, shape: [2, 8])
+        let ids = try Tensor(inputIds.flatMap { $0 }, shape: [2, 8])
         let cache = model.makeCache()
         let prefill = try model.logits(inputIds: ids, attentionMask: mask,
                                        positionIds: CausalMask.positionIds(attentionMask: mask, new: 8), cache: cache, lastOnly: false)
         let zeroedPads = try prefill.mul(mask.to(.float32).unsqueeze(-1))
         let want = try #require(expected["prefill"])
         #expect(prefill.shape == want.shape)
-        #expect(Self.maxDifference(zeroedPads, want) <= 1e-4, "\(arch) prefill: \(Self.maxDifference(zeroedPads, want))")
-        for (k, step) in Self.steps.enumerated() {
+        #expect(maxDifference(zeroedPads, want) <= 1e-4, "\(label) prefill: \(maxDifference(zeroedPads, want))")
+        for (k, step) in steps.enumerated() {
             mask = try Tensor.cat([mask, Tensor.ones([2, 1], dtype: .int64)], dim: 1)
             let logits = try model.logits(inputIds: Tensor(step, shape: [2, 1]), attentionMask: mask,
                                           positionIds: CausalMask.positionIds(attentionMask: mask, new: 1), cache: cache, lastOnly: true)
             let want = try #require(expected["step\(k)"])
-            #expect(Self.maxDifference(logits, want) <= 1e-4, "\(arch) step \(k): \(Self.maxDifference(logits, want))")
+            #expect(maxDifference(logits, want) <= 1e-4, "\(label) step \(k): \(maxDifference(logits, want))")
         }
+        return cache
+    }
+
+    @Test(arguments: ["llama", "llama3", "qwen2", "gpt2", "gpt_neox", "opt"])
+    func prefillAndCachedStepsMatchReference(arch: String) throws {
+        let folder = Self.fixtures.appendingPathComponent(arch)
+        let (loaded, report) = try AutoModel.fromPretrained(folder.path, task: .causalLM)
+        #expect(report.unexpected.isEmpty, "\(arch): unexpected \(report.unexpected)")
+        let model = try #require(loaded as? any CausalLanguageModel)
+        let cache = try Self.checkPrefillAndSteps(model, folder: folder, label: arch)
         #expect(cache.length == 11)
     }
 

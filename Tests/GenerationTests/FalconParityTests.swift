@@ -17,23 +17,7 @@ import Tensors
         let (loaded, report) = try AutoModel.fromPretrained(folder.path, task: .causalLM)
         #expect(report.unexpected.isEmpty && report.newlyInitialized.isEmpty, "\(variant): \(report)")
         let model = try #require(loaded as? any CausalLanguageModel)
-        let expected = try Safetensors.load(folder.appendingPathComponent("expected.safetensors").path)
-        var mask = try Tensor(DecoderParityTests.mask.flatMap { $0 }, shape: [2, 8])
-        let ids = try Tensor(DecoderParityTests.inputIds.flatMap { $0 }, shape: [2, 8])
-        let cache = model.makeCache()
-        let prefill = try model.logits(inputIds: ids, attentionMask: mask,
-                                       positionIds: CausalMask.positionIds(attentionMask: mask, new: 8), cache: cache, lastOnly: false)
-        let zeroedPads = try prefill.mul(mask.to(.float32).unsqueeze(-1))
-        let want = try #require(expected["prefill"])
-        #expect(prefill.shape == want.shape)
-        #expect(DecoderParityTests.maxDifference(zeroedPads, want) <= 1e-4, "\(variant) prefill")
-        for (k, step) in DecoderParityTests.steps.enumerated() {
-            mask = try Tensor.cat([mask, Tensor.ones([2, 1], dtype: .int64)], dim: 1)
-            let logits = try model.logits(inputIds: Tensor(step, shape: [2, 1]), attentionMask: mask,
-                                          positionIds: CausalMask.positionIds(attentionMask: mask, new: 1), cache: cache, lastOnly: true)
-            let want = try #require(expected["step\(k)"])
-            #expect(DecoderParityTests.maxDifference(logits, want) <= 1e-4, "\(variant) step \(k): \(DecoderParityTests.maxDifference(logits, want))")
-        }
+        _ = try DecoderParityTests.checkPrefillAndSteps(model, folder: folder, label: variant)
     }
 
     @Test(arguments: ["new", "multi_query", "sequential"])

@@ -38,46 +38,19 @@ struct CLIPTowerDimensions {
 }
 
 /// `CLIPEncoderLayer`.
-struct CLIPEncoderLayer: Sendable {
-    let query, key, value, out: Linear
-    let norm1, norm2: LayerNorm
-    let fc1, fc2: Linear
-    let heads: Int
-    let activation: Activation
-
-    init(_ weights: Weights, _ d: CLIPTowerDimensions) throws {
-        let attention = weights.scoped("self_attn")
-        query = try Linear(attention, "q_proj", in: d.hidden, out: d.hidden)
-        key = try Linear(attention, "k_proj", in: d.hidden, out: d.hidden)
-        value = try Linear(attention, "v_proj", in: d.hidden, out: d.hidden)
-        out = try Linear(attention, "out_proj", in: d.hidden, out: d.hidden)
-        norm1 = try LayerNorm(weights, "layer_norm1", size: d.hidden, eps: d.eps)
-        norm2 = try LayerNorm(weights, "layer_norm2", size: d.hidden, eps: d.eps)
-        fc1 = try Linear(weights.scoped("mlp"), "fc1", in: d.hidden, out: d.intermediate)
-        fc2 = try Linear(weights.scoped("mlp"), "fc2", in: d.intermediate, out: d.hidden)
-        heads = d.heads
-        activation = d.activation
-    }
-
-    func callAsFunction(_ x: Tensor, mask: Tensor?, wantProbabilities: Bool) throws -> (Tensor, Tensor?) {
-        let normed = try norm1(x)
-        let q = try MultiHeadAttention.splitHeads(query(normed), heads: heads)
-        let k = try MultiHeadAttention.splitHeads(key(normed), heads: heads)
-        let v = try MultiHeadAttention.splitHeads(value(normed), heads: heads)
-        let (context, probabilities) = try MultiHeadAttention.attend(
-            query: q, key: k, value: v, additiveMask: mask, returnProbabilities: wantProbabilities)
-        let attended = try out(MultiHeadAttention.mergeHeads(context)).add(x)
-        let hidden = try fc2(activation(fc1(norm2(attended)))).add(attended)
-        return (hidden, probabilities)
+enum CLIPEncoderLayer {
+    static func make(_ weights: Weights, _ d: CLIPTowerDimensions) throws -> PreNormEncoderLayer {
+        try PreNormEncoderLayer.clip(weights, hidden: d.hidden, intermediate: d.intermediate, heads: d.heads, eps: d.eps,
+                                     activation: d.activation)
     }
 }
 
 /// `CLIPEncoder`: the layers, collecting hidden states and attention maps when asked.
 struct CLIPEncoder: Sendable {
-    let layers: [CLIPEncoderLayer]
+    let layers: [PreNormEncoderLayer]
 
     init(_ weights: Weights, _ d: CLIPTowerDimensions) throws {
-        layers = try (0..<d.layers).map { try CLIPEncoderLayer(weights.scoped("layers.\($0)"), d) }
+        layers = try (0..<d.layers).map { try CLIPEncoderLayer.make(weights.scoped("layers.\($0)"), d) }
     }
 
     func callAsFunction(_ embeddings: Tensor, mask: Tensor?, inputs: ModelInputs) throws -> (Tensor, [Tensor], [Tensor]) {

@@ -5,47 +5,11 @@ import Tensors
 // Intel/dpt-large (is_hybrid false). Position embeddings are resized bilinearly to the input's patch grid, so any
 // image size that is a multiple of the patch size works.
 
-/// One pre-norm ViT layer (`dpt.encoder.layer.N`).
-struct DPTViTLayer: Sendable {
-    let query: Linear, key: Linear, value: Linear, output: Linear
-    let intermediate: Linear, down: Linear
-    let normBefore: LayerNorm, normAfter: LayerNorm
-    let heads: Int
-    let activation: Activation
-
-    init(_ weights: Weights, hidden: Int, intermediateSize: Int, heads: Int, eps: Double, qkvBias: Bool,
-         activation: Activation) throws {
-        let attention = weights.scoped("attention")
-        query = try Linear(attention.scoped("attention"), "query", in: hidden, out: hidden, bias: qkvBias)
-        key = try Linear(attention.scoped("attention"), "key", in: hidden, out: hidden, bias: qkvBias)
-        value = try Linear(attention.scoped("attention"), "value", in: hidden, out: hidden, bias: qkvBias)
-        output = try Linear(attention.scoped("output"), "dense", in: hidden, out: hidden)
-        intermediate = try Linear(weights.scoped("intermediate"), "dense", in: hidden, out: intermediateSize)
-        down = try Linear(weights.scoped("output"), "dense", in: intermediateSize, out: hidden)
-        normBefore = try LayerNorm(weights, "layernorm_before", size: hidden, eps: eps)
-        normAfter = try LayerNorm(weights, "layernorm_after", size: hidden, eps: eps)
-        self.heads = heads
-        self.activation = activation
-    }
-
-    func callAsFunction(_ x: Tensor) throws -> Tensor {
-        let (batch, length, hidden) = (x.shape[0], x.shape[1], x.shape[2])
-        let normed = try normBefore(x)
-        func split(_ t: Tensor) throws -> Tensor {
-            try t.reshape([batch, length, heads, hidden / heads]).transpose(1, 2)
-        }
-        let context = try Tensor.scaledDotProductAttention(
-            query: split(query(normed)), key: split(key(normed)), value: split(value(normed)))
-        let attended = try output(context.transpose(1, 2).contiguous().reshape([batch, length, hidden])).add(x)
-        return try down(activation(intermediate(normAfter(attended)))).add(attended)
-    }
-}
-
 /// `DPTViTEmbeddings` + `DPTViTEncoder`: returns the hidden state after every layer.
 struct DPTViTBackbone: Sendable {
     let patchWeight: Tensor, patchBias: Tensor
     let clsToken: Tensor, positionEmbeddings: Tensor
-    let layers: [DPTViTLayer]
+    let layers: [PreNormEncoderLayer]  // `DPTViTLayer` is ViT's layer
     let patchSize: Int
 
     init(_ weights: Weights, config: PretrainedConfig) throws {
@@ -67,9 +31,9 @@ struct DPTViTBackbone: Sendable {
             throw ModelError.invalidConfig("dpt: hidden_size \(hidden) is not a multiple of num_attention_heads \(heads)")
         }
         layers = try (0..<config.requireInt("num_hidden_layers")).map {
-            try DPTViTLayer(weights.scoped("encoder.layer.\($0)"), hidden: hidden,
-                            intermediateSize: config.requireInt("intermediate_size"), heads: heads, eps: eps,
-                            qkvBias: config.boolValue("qkv_bias", default: true), activation: activation)
+            try PreNormEncoderLayer.vit(weights.scoped("encoder.layer.\($0)"), hidden: hidden,
+                                        intermediate: config.requireInt("intermediate_size"), heads: heads, eps: eps,
+                                        qkvBias: config.boolValue("qkv_bias", default: true), activation: activation)
         }
         // The final layernorm belongs to DPTModel but the depth head reads the per-layer states before it.
         _ = try LayerNorm(weights, "layernorm", size: hidden, eps: eps)
@@ -100,7 +64,7 @@ struct DPTViTBackbone: Sendable {
         var hidden = try Tensor.cat([cls, patches], dim: 1).add(positions(rows: rows, columns: columns))
         var states: [Tensor] = []
         for layer in layers {
-            hidden = try layer(hidden)
+            hidden = try layer(hidden).0
             states.append(hidden)
         }
         return (states, rows, columns)

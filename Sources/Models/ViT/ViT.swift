@@ -33,48 +33,13 @@ struct ViTDimensions {
     var patchesPerSide: Int { imageSize / patchSize }
 }
 
-/// One `ViTLayer` (pre-norm).
-struct ViTLayer: Sendable {
-    let query, key, value, output: Linear
-    let normBefore, normAfter: LayerNorm
-    let intermediate, down: Linear
-    let heads: Int
-    let activation: Activation
-
-    init(_ weights: Weights, _ d: ViTDimensions) throws {
-        let attention = weights.scoped("attention.attention")
-        query = try Linear(attention, "query", in: d.hidden, out: d.hidden, bias: d.qkvBias)
-        key = try Linear(attention, "key", in: d.hidden, out: d.hidden, bias: d.qkvBias)
-        value = try Linear(attention, "value", in: d.hidden, out: d.hidden, bias: d.qkvBias)
-        output = try Linear(weights.scoped("attention.output"), "dense", in: d.hidden, out: d.hidden)
-        normBefore = try LayerNorm(weights, "layernorm_before", size: d.hidden, eps: d.eps)
-        normAfter = try LayerNorm(weights, "layernorm_after", size: d.hidden, eps: d.eps)
-        intermediate = try Linear(weights.scoped("intermediate"), "dense", in: d.hidden, out: d.intermediate)
-        down = try Linear(weights.scoped("output"), "dense", in: d.intermediate, out: d.hidden)
-        heads = d.heads
-        activation = d.activation
-    }
-
-    func callAsFunction(_ x: Tensor, wantProbabilities: Bool) throws -> (Tensor, Tensor?) {
-        let normed = try normBefore(x)
-        let q = try MultiHeadAttention.splitHeads(query(normed), heads: heads)
-        let k = try MultiHeadAttention.splitHeads(key(normed), heads: heads)
-        let v = try MultiHeadAttention.splitHeads(value(normed), heads: heads)
-        let (context, probabilities) = try MultiHeadAttention.attend(
-            query: q, key: k, value: v, additiveMask: nil, returnProbabilities: wantProbabilities)
-        let attended = try output(MultiHeadAttention.mergeHeads(context)).add(x)
-        let hidden = try down(activation(intermediate(normAfter(attended)))).add(attended)
-        return (hidden, probabilities)
-    }
-}
-
 /// `ViTModel`'s body: embeddings, encoder, final LayerNorm, optional pooler.
 struct ViTBackbone: Sendable {
     let dimensions: ViTDimensions
     let patches: PatchEmbedding
     let classToken: Tensor
     let positions: Tensor
-    let layers: [ViTLayer]
+    let layers: [PreNormEncoderLayer]
     let norm: LayerNorm
     let pooler: Linear?
 
@@ -88,7 +53,10 @@ struct ViTBackbone: Sendable {
         let count = d.patchesPerSide * d.patchesPerSide + 1
         positions = try embeddings.tensor("position_embeddings", shape: [1, count, d.hidden])
         if embeddings.contains("mask_token") { embeddings.markUsed("mask_token") }  // only ViTForMaskedImageModeling uses it
-        layers = try (0..<d.layers).map { try ViTLayer(vit.scoped("encoder.layer.\($0)"), d) }
+        layers = try (0..<d.layers).map {
+            try PreNormEncoderLayer.vit(vit.scoped("encoder.layer.\($0)"), hidden: d.hidden, intermediate: d.intermediate,
+                                        heads: d.heads, eps: d.eps, qkvBias: d.qkvBias, activation: d.activation)
+        }
         norm = try LayerNorm(vit, "layernorm", size: d.hidden, eps: d.eps)
         pooler = withPooler
             ? try Linear(initializingIfMissing: vit.scoped("pooler"), "dense", in: d.hidden, out: d.hidden, std: d.initializerRange)

@@ -144,3 +144,17 @@ public final class RotaryEmbedding: @unchecked Sendable {
         return try Tensor.cat([result, x.narrow(3, start: dim, length: full - dim)], dim: 3)
     }
 }
+
+extension RotaryEmbedding {
+    /// What every layer of a rotary decoder (Llama, GPT-NeoX, Falcon) needs for one forward call: the boolean
+    /// causal + padding mask over past and new keys, and the cos/sin table at the new tokens' positions (the given
+    /// ones, or those continuing after the cache).
+    func layerInputs(inputIds: Tensor, attentionMask: Tensor?, positionIds: Tensor?, cache: KVCache?) throws
+        -> (mask: Tensor, table: (cos: Tensor, sin: Tensor)) {
+        let (batch, new) = (inputIds.shape[0], inputIds.shape[1])
+        let past = cache?.length ?? 0
+        let positions = try positionIds ?? CausalMask.sequentialPositions(batch: batch, past: past, new: new)
+        let mask = try CausalMask.boolean(attentionMask: attentionMask, batch: batch, past: past, new: new)
+        return (mask, try table(positionIds: positions))
+    }
+}

@@ -144,11 +144,7 @@ final class FalconModel: CausalLanguageModel, @unchecked Sendable {
     func headLogits(_ hidden: Tensor) throws -> Tensor { try head.logits(hidden, modelType: config.modelType) }
 
     func hiddenStates(inputIds: Tensor, attentionMask: Tensor?, positionIds: Tensor?, cache: KVCache?) throws -> Tensor {
-        let (batch, new) = (inputIds.shape[0], inputIds.shape[1])
-        let past = cache?.length ?? 0
-        let positions = try positionIds ?? CausalMask.sequentialPositions(batch: batch, past: past, new: new)
-        let mask = try CausalMask.boolean(attentionMask: attentionMask, batch: batch, past: past, new: new)
-        let table = try rotary.table(positionIds: positions)
+        let (mask, table) = try rotary.layerInputs(inputIds: inputIds, attentionMask: attentionMask, positionIds: positionIds, cache: cache)
         var hidden = try embeddings(inputIds)
         for (index, block) in blocks.enumerated() { hidden = try block(hidden, layer: index, rotary: table, mask: mask, cache: cache) }
         return try finalNorm(hidden)

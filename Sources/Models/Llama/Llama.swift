@@ -97,11 +97,7 @@ final class LlamaModel: CausalLanguageModel, @unchecked Sendable {
 
     /// The final normalized hidden states [batch, new, hidden].
     func hiddenStates(inputIds: Tensor, attentionMask: Tensor?, positionIds: Tensor?, cache: KVCache?) throws -> Tensor {
-        let (batch, new) = (inputIds.shape[0], inputIds.shape[1])
-        let past = cache?.length ?? 0
-        let positions = try positionIds ?? CausalMask.sequentialPositions(batch: batch, past: past, new: new)
-        let mask = try CausalMask.boolean(attentionMask: attentionMask, batch: batch, past: past, new: new)
-        let table = try rotary.table(positionIds: positions)
+        let (mask, table) = try rotary.layerInputs(inputIds: inputIds, attentionMask: attentionMask, positionIds: positionIds, cache: cache)
         var hidden = try embedTokens(inputIds)
         for (index, block) in blocks.enumerated() {
             hidden = try block(hidden, layer: index, rotary: table, mask: mask, cache: cache)

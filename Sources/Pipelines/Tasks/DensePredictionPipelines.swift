@@ -27,20 +27,14 @@ public struct DepthEstimationPipeline: Sendable {
 
     /// Loads model and processor from a folder or hub id (default: the reference's Intel/dpt-large).
     public init(model reference: String = "Intel/dpt-large", revision: String? = nil, hub: Hub = Hub()) throws {
-        let (model, _) = try AutoModel.fromPretrained(reference, task: .depthEstimation, revision: revision, hub: hub)
-        let folder = try AutoModel.modelFolder(reference, revision: revision, hub: hub)
-        self.init(model: model, imageProcessor: try DenseImageProcessors.load(folder: folder, modelType: model.config.modelType))
+        let (model, processor) = try DenseModel.load(reference, task: .depthEstimation, revision: revision, hub: hub)
+        self.init(model: model, imageProcessor: processor)
     }
 
     /// Each image on its own (the reference's batch_size 1), as the pipeline's `_forward` runs them.
     public func callAsFunction(_ images: [Image]) throws -> [DepthEstimationResult] {
         try images.map { image in
-            let rgb = image.mode == .rgb ? image : image.converted(to: .rgb)  // `load_image` converts to RGB
-            let pixels = try imageProcessor.pixelValues([rgb])
-            let output = try model.forward(ModelInputs(["pixel_values": pixels]))
-            guard let predicted = output.tensor("predicted_depth") else {
-                throw PipelineError.invalidInput("depth-estimation: the model returned no predicted_depth")
-            }
+            let (rgb, predicted) = try DenseModel.predict(model, imageProcessor, image, output: "predicted_depth", task: "depth-estimation")
             let depth = try DensePostProcessing.depth(predicted, targetSizes: [(rgb.height, rgb.width)])[0]
             return DepthEstimationResult(predictedDepth: depth, depth: try DensePostProcessing.depthImage(depth))
         }
@@ -59,21 +53,36 @@ public struct ImageToImagePipeline: Sendable {
 
     /// Loads model and processor from a folder or hub id (default: caidas/swin2SR-classical-sr-x2-64).
     public init(model reference: String = "caidas/swin2SR-classical-sr-x2-64", revision: String? = nil, hub: Hub = Hub()) throws {
-        let (model, _) = try AutoModel.fromPretrained(reference, task: .imageToImage, revision: revision, hub: hub)
-        let folder = try AutoModel.modelFolder(reference, revision: revision, hub: hub)
-        self.init(model: model, imageProcessor: try DenseImageProcessors.load(folder: folder, modelType: model.config.modelType))
+        let (model, processor) = try DenseModel.load(reference, task: .imageToImage, revision: revision, hub: hub)
+        self.init(model: model, imageProcessor: processor)
     }
 
     public func callAsFunction(_ images: [Image]) throws -> [Image] {
         try images.map { image in
-            let rgb = image.mode == .rgb ? image : image.converted(to: .rgb)
-            let pixels = try imageProcessor.pixelValues([rgb])
-            let output = try model.forward(ModelInputs(["pixel_values": pixels]))
-            guard let reconstruction = output.tensor("reconstruction") else {
-                throw PipelineError.invalidInput("image-to-image: the model returned no reconstruction")
-            }
+            let (_, reconstruction) = try DenseModel.predict(model, imageProcessor, image, output: "reconstruction", task: "image-to-image")
             return try DensePostProcessing.reconstructionImage(reconstruction.select(0, 0))
         }
+    }
+}
+
+/// What both dense pipelines do: load model + processor, and run one image through them.
+enum DenseModel {
+    static func load(_ reference: String, task: ModelTask, revision: String?, hub: Hub) throws
+        -> (any PretrainedModel, any DenseImageProcessor) {
+        let (model, _) = try AutoModel.fromPretrained(reference, task: task, revision: revision, hub: hub)
+        let folder = try AutoModel.modelFolder(reference, revision: revision, hub: hub)
+        return (model, try DenseImageProcessors.load(folder: folder, modelType: model.config.modelType))
+    }
+
+    /// The image as RGB (`load_image` converts) and the model's `output` tensor for it.
+    static func predict(_ model: any PretrainedModel, _ processor: any DenseImageProcessor, _ image: Image,
+                        output name: String, task: String) throws -> (rgb: Image, output: Tensor) {
+        let rgb = image.mode == .rgb ? image : image.converted(to: .rgb)
+        let output = try model.forward(ModelInputs(["pixel_values": try processor.pixelValues([rgb])]))
+        guard let tensor = output.tensor(name) else {
+            throw PipelineError.invalidInput("\(task): the model returned no \(name)")
+        }
+        return (rgb, tensor)
     }
 }
 

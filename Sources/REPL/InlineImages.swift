@@ -5,7 +5,13 @@
 // meaning PNG, `a=T` transmit-and-display, `m=1` on every chunk but the last) or iTerm2's
 // (`ESC ] 1337 ; File=inline=1;size=N : base64 BEL`). Support is read from the environment the
 // terminal sets (`TERM=xterm-kitty` or `KITTY_WINDOW_ID`; `TERM_PROGRAM=iTerm.app`, also used by
-// WezTerm). Elsewhere the result prints as Pillow's repr and `%show` saves it as a PNG file.
+// WezTerm), or DEC sixels (`SixelEncoder`) for terminals known to speak them (`TERM` foot, mlterm,
+// contour, yaft, or any name containing "sixel"). `SFS_INLINE_IMAGES=kitty|iterm2|sixel|none`
+// overrides the guess (sixel support cannot be read from the environment of every terminal; we
+// do not query the terminal with a device-attributes request, which would race with typed input).
+// Elsewhere the result prints as Pillow's repr and `%show` saves it as a PNG file.
+
+import Script
 
 #if canImport(Glibc)
 import Glibc
@@ -17,19 +23,31 @@ import Darwin
 public enum TerminalGraphics: Equatable, Sendable {
     case kitty
     case iTerm2
+    case sixel
     case none
+
+    /// `TERM` values of terminals that draw sixels.
+    static let sixelTerminals: Set<String> = ["foot", "foot-extra", "mlterm", "contour", "yaft-256color"]
 
     /// Detects the protocol from the terminal's environment variables.
     public static func detect(environment: [String: String]) -> TerminalGraphics {
+        switch environment["SFS_INLINE_IMAGES"]?.lowercased() {
+        case "kitty": return .kitty
+        case "iterm2": return .iTerm2
+        case "sixel": return .sixel
+        case "none", "off": return .none
+        default: break
+        }
         if environment["TERM"] == "xterm-kitty" || environment["KITTY_WINDOW_ID"] != nil { return .kitty }
         if let program = environment["TERM_PROGRAM"], program == "iTerm.app" || program == "WezTerm" { return .iTerm2 }
+        if let term = environment["TERM"], sixelTerminals.contains(term) || term.contains("sixel") { return .sixel }
         return .none
     }
 
     /// The process's environment, for ``detect(environment:)``.
     public static var processEnvironment: [String: String] {
         var result: [String: String] = [:]
-        for name in ["TERM", "KITTY_WINDOW_ID", "TERM_PROGRAM"] {
+        for name in ["TERM", "KITTY_WINDOW_ID", "TERM_PROGRAM", "SFS_INLINE_IMAGES"] {
             if let v = getenv(name) { result[name] = String(cString: v) }
         }
         return result
@@ -61,11 +79,14 @@ public enum InlineImageEncoder {
         "\u{1B}]1337;File=inline=1;size=\(png.count);preserveAspectRatio=1:" + Base64.encode(png) + "\u{7}"
     }
 
-    /// The sequence for `graphics`, or nil when the terminal cannot draw images.
-    public static func sequence(png: [UInt8], for graphics: TerminalGraphics) -> String? {
+    /// The sequence that draws `picture` for `graphics`, or nil when the terminal cannot draw images.
+    public static func sequence(for picture: any ScriptDisplayableImage, graphics: TerminalGraphics) throws -> String? {
         switch graphics {
-        case .kitty: return kitty(png: png)
-        case .iTerm2: return iTerm2(png: png)
+        case .kitty: return kitty(png: try picture.displayPNG())
+        case .iTerm2: return iTerm2(png: try picture.displayPNG())
+        case .sixel:
+            let image = try picture.displayRGB()
+            return SixelEncoder.encode(width: image.width, height: image.height, rgb: image.pixels)
         case .none: return nil
         }
     }

@@ -48,7 +48,7 @@ extension REPLSession {
             return
         }
         let size = o.displaySize
-        if let picture = InlineImageEncoder.sequence(png: png, for: graphics) { output.standardOutput(picture + "\n") }
+        if let picture = try? InlineImageEncoder.sequence(for: o, graphics: graphics) { output.standardOutput(picture + "\n") }
         output.standardOutput("image \(size.width)x\(size.height) \(o.displayMode) saved to \(path)\n")
     }
 }

@@ -312,8 +312,8 @@ public final class REPLSession {
             return
         }
         let label = usesColor ? "\u{1B}[31mOut[\u{1B}[1;31m\(number)\u{1B}[0;31m]:\u{1B}[0m " : "Out[\(number)]: "
-        if case .object(let o as any ScriptDisplayableImage) = value, graphics != .none, let png = try? o.displayPNG(),
-           let picture = InlineImageEncoder.sequence(png: png, for: graphics) {
+        if case .object(let o as any ScriptDisplayableImage) = value,
+           let picture = try? InlineImageEncoder.sequence(for: o, graphics: graphics) {
             output.standardOutput(label + text + "\n" + picture + "\n")
         } else {
             // A multi-line repr starts on its own line so its columns line up.

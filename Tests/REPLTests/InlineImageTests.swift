@@ -15,6 +15,10 @@ private final class FakePicture: ScriptDisplayableImage {
     var typeName: String { "Image" }
     func repr(in interp: Interpreter) throws -> String { "<PIL.Image.Image image mode=RGB size=3x2>" }
     func displayPNG() throws -> [UInt8] { png }
+    /// 3×2 pixels: red, green, blue / white, mid gray, black.
+    func displayRGB() throws -> (width: Int, height: Int, pixels: [UInt8]) {
+        (3, 2, [255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255, 128, 128, 128, 0, 0, 0])
+    }
     var displaySize: (width: Int, height: Int) { (3, 2) }
     var displayMode: String { "RGB" }
 }
@@ -34,6 +38,73 @@ private func decodeBase64(_ text: String) -> [UInt8] {
         }
     }
     return out
+}
+
+/// A sixel sequence read back: its palette (0–100 per channel) and the register of every pixel.
+private struct DecodedSixel {
+    var width = 0, height = 0
+    var palette: [Int: (Int, Int, Int)] = [:]
+    var pixels: [[Int?]] = []
+
+    /// Reads `ESC P … q "1;1;W;H #i;2;r;g;b … data … ESC \` as DEC STD 070 defines it.
+    init(_ sequence: String) throws {
+        struct Malformed: Error { let what: String }
+        var chars = Array(sequence.unicodeScalars)
+        guard chars.count > 4, chars.removeFirst() == "\u{1B}", chars.removeFirst() == "P",
+              chars.suffix(2).elementsEqual(["\u{1B}", "\\"]) else { throw Malformed(what: "frame") }
+        chars.removeLast(2)
+        guard let q = chars.firstIndex(of: "q") else { throw Malformed(what: "no q") }
+        var i = q + 1
+        func number() -> Int {
+            var n = 0
+            while i < chars.count, let d = chars[i].properties.numericType != nil ? Int(String(chars[i])) : nil {
+                n = n * 10 + d
+                i += 1
+            }
+            return n
+        }
+        var x = 0, band = 0, color = 0
+        func put(_ mask: Int, count: Int) {
+            for _ in 0..<count {
+                for dy in 0..<6 where mask & (1 << dy) != 0 {
+                    let y = band * 6 + dy
+                    while pixels.count <= y { pixels.append([]) }
+                    while pixels[y].count <= x { pixels[y].append(nil) }
+                    pixels[y][x] = color
+                }
+                x += 1
+            }
+        }
+        while i < chars.count {
+            let c = chars[i]
+            i += 1
+            switch c {
+            case "\"":
+                _ = number(); i += 1; _ = number(); i += 1
+                width = number(); i += 1
+                height = number()
+            case "#":
+                color = number()
+                if i < chars.count, chars[i] == ";" {
+                    i += 1
+                    guard number() == 2 else { throw Malformed(what: "not RGB") }
+                    i += 1; let r = number(); i += 1; let g = number(); i += 1; let b = number()
+                    palette[color] = (r, g, b)
+                }
+            case "!":
+                let count = number()
+                let mask = Int(chars[i].value) - 63
+                i += 1
+                put(mask, count: count)
+            case "$": x = 0
+            case "-": x = 0; band += 1
+            default:
+                let v = Int(c.value)
+                guard (63...126).contains(v) else { throw Malformed(what: "byte \(v)") }
+                put(v - 63, count: 1)
+            }
+        }
+    }
 }
 
 @Suite struct InlineImageTests {
@@ -82,6 +153,77 @@ private func decodeBase64(_ text: String) -> [UInt8] {
         #expect(TerminalGraphics.detect(environment: ["TERM_PROGRAM": "iTerm.app"]) == .iTerm2)
         #expect(TerminalGraphics.detect(environment: ["TERM": "xterm-256color", "TERM_PROGRAM": "Apple_Terminal"]) == .none)
         #expect(TerminalGraphics.detect(environment: [:]) == .none)
+    }
+
+    @Test func sixelTerminalsAndOverride() {
+        #expect(TerminalGraphics.detect(environment: ["TERM": "foot"]) == .sixel)
+        #expect(TerminalGraphics.detect(environment: ["TERM": "mlterm"]) == .sixel)
+        #expect(TerminalGraphics.detect(environment: ["TERM": "xterm-sixel"]) == .sixel)
+        #expect(TerminalGraphics.detect(environment: ["TERM": "xterm-kitty", "SFS_INLINE_IMAGES": "none"]) == .none)
+        #expect(TerminalGraphics.detect(environment: ["TERM": "xterm", "SFS_INLINE_IMAGES": "sixel"]) == .sixel)
+        #expect(TerminalGraphics.detect(environment: ["SFS_INLINE_IMAGES": "iTerm2"]) == .iTerm2)
+    }
+
+    /// Every pixel of a 37×13 gradient (three bands, the last partial) decodes to the palette entry
+    /// nearest its colour, searched here by brute force over the palette the sequence declares.
+    @Test func sixelRoundTripGivesNearestPaletteColours() throws {
+        let width = 37, height = 13
+        var rgb: [UInt8] = []
+        for y in 0..<height {
+            for x in 0..<width {
+                rgb += [UInt8(x * 255 / (width - 1)), UInt8(y * 255 / (height - 1)), UInt8((x * 7 + y * 11) % 256)]
+            }
+        }
+        let decoded = try DecodedSixel(SixelEncoder.encode(width: width, height: height, rgb: rgb))
+        #expect(decoded.width == width && decoded.height == height)
+        #expect(decoded.palette.count <= 256)
+        #expect(decoded.pixels.count == height)
+        func scaled(_ v: Int) -> Double { Double(v) * 255 / 100 }
+        for y in 0..<height {
+            for x in 0..<width {
+                let p = (y * width + x) * 3
+                let target = (Double(rgb[p]), Double(rgb[p + 1]), Double(rgb[p + 2]))
+                func error(_ c: (Int, Int, Int)) -> Double {
+                    let d = (scaled(c.0) - target.0, scaled(c.1) - target.1, scaled(c.2) - target.2)
+                    return d.0 * d.0 + d.1 * d.1 + d.2 * d.2
+                }
+                let row = decoded.pixels[y]
+                guard x < row.count, let register = row[x], let color = decoded.palette[register] else {
+                    Issue.record("pixel \(x),\(y) not drawn")
+                    continue
+                }
+                let best = decoded.palette.values.map(error).min() ?? .infinity
+                // Percent rounding in the palette moves a colour by at most 1.3 levels per channel.
+                #expect(error(color) <= best + 3 * 2.6 * 2.6 + 1e-9, "pixel \(x),\(y)")
+            }
+        }
+    }
+
+    @Test func sixelRunsAndWideImagesAreReduced() throws {
+        let width = 3000, height = 7
+        let rgb = [UInt8](repeating: 200, count: width * height * 3)
+        let sequence = SixelEncoder.encode(width: width, height: height, rgb: rgb)
+        #expect(sequence.contains("!1000"))
+        let decoded = try DecodedSixel(sequence)
+        #expect(decoded.width == 1000 && decoded.height == 3)
+        #expect(decoded.pixels.allSatisfy { $0.count == 1000 && $0.allSatisfy { $0 != nil } })
+    }
+
+    @Test func imageResultDrawsSixels() throws {
+        let h = Harness()
+        h.session.graphics = .sixel
+        h.session.interpreter.setGlobal("picture", .object(FakePicture([1, 2, 3])))
+        let printed = h.run("picture")
+        #expect(printed.hasPrefix("Out[1]: <PIL.Image.Image image mode=RGB size=3x2>\n\u{1B}P"))
+        let body = String(printed.dropFirst("Out[1]: <PIL.Image.Image image mode=RGB size=3x2>\n".count).dropLast())
+        let decoded = try DecodedSixel(body)
+        let colors = decoded.pixels.flatMap { $0 }.map { $0.flatMap { decoded.palette[$0] } }
+        let expected: [(Int, Int, Int)] = [(100, 0, 0), (0, 100, 0), (0, 0, 100), (100, 100, 100), (51, 51, 51), (0, 0, 0)]
+        #expect(colors.count == 6)
+        for (got, want) in zip(colors, expected) {
+            guard let got else { Issue.record("missing pixel"); continue }
+            #expect(abs(got.0 - want.0) <= 1 && abs(got.1 - want.1) <= 1 && abs(got.2 - want.2) <= 1)
+        }
     }
 
     @Test func imageResultPrintsReprWithoutGraphics() {

@@ -8,6 +8,8 @@
 public protocol ScriptDisplayableImage: ScriptObject {
     /// The picture encoded as PNG.
     func displayPNG() throws -> [UInt8]
+    /// The picture as 8-bit RGB, 3 bytes a pixel, rows top to bottom (for sixel terminals).
+    func displayRGB() throws -> (width: Int, height: Int, pixels: [UInt8])
     /// Width and height in pixels.
     var displaySize: (width: Int, height: Int) { get }
     /// The pixel mode (`RGB`, `L`, `RGBA`…).

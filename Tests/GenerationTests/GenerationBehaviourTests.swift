@@ -22,8 +22,9 @@ final class FixedDistributionModel: CausalLanguageModel, @unchecked Sendable {
     }
     func forward(_ inputs: ModelInputs) throws -> ModelOutput { ModelOutput("CausalLMOutputWithPast") }
     func logits(inputIds: Tensor, attentionMask: Tensor?, positionIds: Tensor?, cache: KVCache?, lastOnly: Bool) throws -> Tensor {
-        let rows = inputIds.shape[0]
-        return try Tensor((0..<rows).flatMap { _ in probabilities.map { Foundation.log($0) } }, shape: [rows, 1, probabilities.count])
+        let rows = inputIds.shape[0], positions = lastOnly ? 1 : inputIds.shape[1]
+        return try Tensor((0..<rows * positions).flatMap { _ in probabilities.map { Foundation.log($0) } },
+                          shape: [rows, positions, probabilities.count])
     }
 }
 
@@ -225,5 +226,67 @@ final class FixedDistributionModel: CausalLanguageModel, @unchecked Sendable {
             let assisted = try Generation.assistedGenerate(model: model, assistant: assistant, request, candidates: candidates)
             #expect(assisted.sequences == plain.sequences, "\(main)+\(helper) k=\(candidates)")
         }
+        let heuristic = try Generation.assistedGenerate(model: model, assistant: assistant, request, candidates: 2, schedule: .heuristic)
+        #expect(heuristic.sequences == plain.sequences)
+    }
+
+    /// With known, overlapping distributions the rejection path matters: a kept proposal with probability
+    /// min(1, p/q) and, after a rejection, a draw from normalize(max(p − q, 0)) must give p for every token.
+    @Test func speculativeSamplingCorrectsTheAssistantsDistribution() throws {
+        let p: [Float] = [0.4, 0.3, 0.2, 0.1], q: [Float] = [0.1, 0.2, 0.3, 0.4]
+        var config = GenerationConfig()
+        config.doSample = true
+        config.topK = 0
+        config.maxNewTokens = 3
+        var counts = [[Int]](repeating: [Int](repeating: 0, count: 4), count: 3)
+        for seed in 0..<4000 {
+            let request = GenerationRequest(inputIds: [[0]], config: config, seed: UInt64(seed))
+            let output = try Generation.assistedGenerate(model: FixedDistributionModel(p), assistant: FixedDistributionModel(q),
+                                                         request, candidates: 2)
+            for (step, token) in output.sequences[0].dropFirst().enumerated() { counts[step][token] += 1 }
+        }
+        // df = 3: P(χ² > 16.27) = 0.001, at each of the three positions.
+        for step in 0..<3 {
+            #expect(GenerationBehaviourTests.chiSquare(counts[step], p.map(Double.init)) < 16.27, "position \(step): \(counts[step])")
+        }
+    }
+
+    /// The main model's top-4 distribution at the end of `context`, by its own forward (independent of the processors).
+    func topFour(_ model: any CausalLanguageModel, _ context: [Int]) throws -> [Int: Double] {
+        let row = try Generation.step(model, tokens: [context], mask: [[Int](repeating: 1, count: context.count)], cache: model.makeCache())[0]
+        let top = row.indices.sorted { row[$0] > row[$1] }.prefix(4)
+        let peak = Double(row[top.first!])
+        let weights = top.map { Foundation.exp(Double(row[$0]) - peak) }
+        let total = weights.reduce(0, +)
+        return Dictionary(uniqueKeysWithValues: zip(top, weights.map { $0 / total }))
+    }
+
+    /// Speculative sampling keeps the main model's distribution: the first two sampled tokens (16 outcomes under
+    /// top_k=4) follow p(a)·p(b | a) computed from the main model alone, whichever assistant proposes them.
+    @Test(arguments: [("gpt2", "llama"), ("llama", "gpt2")])
+    func assistedSamplingFollowsTheMainModel(main: String, helper: String) throws {
+        let model = try load(main), assistant = try load(helper)
+        let prompt = [5, 17, 42]
+        var config = GenerationConfig()
+        config.doSample = true
+        config.topK = 4
+        config.maxNewTokens = 2
+        let first = try topFour(model, prompt)
+        var expected: [[Int]: Double] = [:]
+        for (a, pa) in first {
+            for (b, pb) in try topFour(model, prompt + [a]) { expected[[a, b]] = pa * pb }
+        }
+        var counts: [[Int]: Int] = [:]
+        let draws = 3000
+        for seed in 0..<draws {
+            let request = GenerationRequest(inputIds: [prompt], config: config, seed: UInt64(seed))
+            let output = try Generation.assistedGenerate(model: model, assistant: assistant, request, candidates: 1 + seed % 2)
+            counts[Array(output.sequences[0].suffix(2)), default: 0] += 1
+        }
+        #expect(Set(counts.keys).isSubset(of: Set(expected.keys)), "outcomes outside the main model's top 4")
+        let keys = expected.keys.sorted { $0.lexicographicallyPrecedes($1) }
+        // df = 15: P(χ² > 37.70) = 0.001.
+        let chi = GenerationBehaviourTests.chiSquare(keys.map { counts[$0] ?? 0 }, keys.map { expected[$0]! })
+        #expect(chi < 37.70, "χ² \(chi), counts \(counts)")
     }
 }

@@ -223,6 +223,9 @@ enum ModelGeneration {
         var mask: [[Int]]?
         var config = baseConfig(model)
         var streamer: TextStreamerObject?
+        var assistant: (any CausalLanguageModel)?
+        var assistantTokens = 20
+        var schedule = AssistantSchedule.constant
         var kwargs: [String: Any] = [:]
         for (key, value) in args.keywords {
             switch key {
@@ -237,6 +240,22 @@ enum ModelGeneration {
                 if value.isNone { continue }
                 guard case .object(let object as TextStreamerObject) = value else { throw ScriptError.typeError("streamer must be a TextStreamer") }
                 streamer = object
+            case "assistant_model":
+                if value.isNone { continue }
+                guard case .object(let object as ModelObject) = value, let decoder = object.model as? any CausalLanguageModel else {
+                    throw ScriptError.typeError("assistant_model must be a causal language model (AutoModelForCausalLM.from_pretrained(...))")
+                }
+                assistant = decoder
+            case "num_assistant_tokens": assistantTokens = try interp.toInt(value)
+            case "num_assistant_tokens_schedule":
+                let name = try interp.string(value, key)
+                switch name {
+                case "constant": schedule = .constant
+                case "heuristic", "heuristic_transient": schedule = .heuristic
+                default: throw ScriptError.valueError("num_assistant_tokens_schedule must be 'constant', 'heuristic' or 'heuristic_transient', got '\(name)'")
+                }
+            // The confidence threshold only changes how many proposals are tried, never the result.
+            case "assistant_confidence_threshold": continue
             case "token_type_ids", "position_ids", "use_cache", "past_key_values", "tokenizer": continue
             default:
                 guard GenerationConfig.knownKeys.contains(key) else {
@@ -250,7 +269,15 @@ enum ModelGeneration {
         let flag = interp.interruptFlag
         let request = GenerationRequest(inputIds: inputIds, attentionMask: mask, config: config, streamer: streamer?.makeStreamer(interp),
                                         shouldStop: { flag.isSet }, seed: try TextGenerationPipeline.drawSeed())
-        let output = try Generation.generate(model: decoder, request)
+        let output: GenerateOutput
+        if let assistant {
+            guard !config.returnDictInGenerate else {
+                throw ScriptError.valueError("assistant_model with return_dict_in_generate is not supported here: generate the ids, then score them")
+            }
+            output = try Generation.assistedGenerate(model: decoder, assistant: assistant, request, candidates: assistantTokens, schedule: schedule)
+        } else {
+            output = try Generation.generate(model: decoder, request)
+        }
         if output.stoppedBy == "cancelled" {
             flag.clear()
             interp.flush()

@@ -20,8 +20,12 @@ enum DecoderAttention {
                 throw ModelError.invalidConfig("num_attention_heads (\(heads)) must be a multiple of num_key_value_heads (\(kvHeads))")
             }
             let grouped = try query.reshape([batch, kvHeads, heads / kvHeads, length, dim])
+            // A per-head mask (ALiBi) groups like the queries; a mask shared by the heads broadcasts.
+            let groupedMask = mask.rank == 4 && mask.shape[1] == heads && heads > 1
+                ? try mask.reshape([mask.shape[0], kvHeads, heads / kvHeads, mask.shape[2], mask.shape[3]])
+                : try mask.unsqueeze(1)
             context = try Tensor.scaledDotProductAttention(
-                query: grouped, key: keys.unsqueeze(2), value: values.unsqueeze(2), attnMask: mask.unsqueeze(1), scale: scale
+                query: grouped, key: keys.unsqueeze(2), value: values.unsqueeze(2), attnMask: groupedMask, scale: scale
             ).reshape([batch, heads, length, values.shape[3]])
         }
         return try MultiHeadAttention.mergeHeads(context)

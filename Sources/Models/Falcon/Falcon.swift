@@ -5,7 +5,8 @@ import Tensors
 // three layouts — the new decoder architecture (Falcon-40B/180B: `num_kv_heads` groups of [queries…, key, value]),
 // the older multi-query one (Falcon-7B: all query heads, then one key and one value head) and plain multi-head
 // ([q, k, v] per head) — rotary positions, and parallel attention (attention and MLP read the same normalized
-// input) with one or two layer norms. ALiBi checkpoints (`alibi: true`, Falcon-RW) are refused with a message.
+// input) with one or two layer norms. ALiBi checkpoints (`alibi: true`, Falcon-RW) use position biases in the
+// attention mask instead of rotary positions (FalconALiBi.swift).
 
 /// Which fused-projection layout a checkpoint uses and how its heads group.
 struct FalconLayout: Sendable {
@@ -69,11 +70,15 @@ struct FalconBlock: Sendable {
         (self.layout, self.parallel, self.activation) = (layout, parallel, activation)
     }
 
-    func callAsFunction(_ x: Tensor, layer: Int, rotary: (cos: Tensor, sin: Tensor), mask: Tensor, cache: KVCache?) throws -> Tensor {
+    /// `rotary` is nil for ALiBi checkpoints, whose positions are in `mask`.
+    func callAsFunction(_ x: Tensor, layer: Int, rotary: (cos: Tensor, sin: Tensor)?, mask: Tensor, cache: KVCache?) throws -> Tensor {
         let normalized = try attentionNorm(x)
         let (q, k, v) = try layout.split(queryKeyValue(normalized))
-        let query = try RotaryEmbedding.apply(q, cos: rotary.cos, sin: rotary.sin)
-        let key = try RotaryEmbedding.apply(k, cos: rotary.cos, sin: rotary.sin)
+        var (query, key) = (q, k)
+        if let rotary {
+            query = try RotaryEmbedding.apply(q, cos: rotary.cos, sin: rotary.sin)
+            key = try RotaryEmbedding.apply(k, cos: rotary.cos, sin: rotary.sin)
+        }
         let context = try DecoderAttention.attend(query: query, key: key, value: v, layer: layer, cache: cache, mask: mask,
                                                   scale: 1 / Float(layout.headDim).squareRoot())
         let attention = try dense(context)
@@ -93,6 +98,7 @@ final class FalconModel: CausalLanguageModel, @unchecked Sendable {
     let finalNorm: LayerNorm
     let head: Linear?
     let rotary: RotaryEmbedding
+    let usesALiBi: Bool
     let vocabSize: Int
     var maxPositions: Int? { nil }
 
@@ -100,9 +106,7 @@ final class FalconModel: CausalLanguageModel, @unchecked Sendable {
         guard task == .causalLM || task == .base else {
             throw ModelError.unsupportedTask(modelType: config.modelType, task: task.rawValue)
         }
-        if config.bool("alibi") == true {
-            throw ModelError.invalidConfig("falcon: ALiBi position biases (`alibi: true`) are not supported; only rotary Falcon checkpoints load")
-        }
+        usesALiBi = config.bool("alibi") ?? false
         self.config = config
         let hidden = try config.requireInt("hidden_size")
         let heads = try config.int("num_attention_heads") ?? config.requireInt("n_head")
@@ -144,9 +148,15 @@ final class FalconModel: CausalLanguageModel, @unchecked Sendable {
     func headLogits(_ hidden: Tensor) throws -> Tensor { try head.logits(hidden, modelType: config.modelType) }
 
     func hiddenStates(inputIds: Tensor, attentionMask: Tensor?, positionIds: Tensor?, cache: KVCache?) throws -> Tensor {
-        let (mask, table) = try rotary.layerInputs(inputIds: inputIds, attentionMask: attentionMask, positionIds: positionIds, cache: cache)
+        let (allowed, table) = try rotary.layerInputs(inputIds: inputIds, attentionMask: attentionMask, positionIds: positionIds, cache: cache)
+        var mask = allowed
+        if usesALiBi, let layout = blocks.first?.layout {
+            mask = try FalconALiBi.mask(allowed: allowed, attentionMask: attentionMask, heads: layout.heads, headDim: layout.headDim)
+        }
         var hidden = try embeddings(inputIds)
-        for (index, block) in blocks.enumerated() { hidden = try block(hidden, layer: index, rotary: table, mask: mask, cache: cache) }
+        for (index, block) in blocks.enumerated() {
+            hidden = try block(hidden, layer: index, rotary: usesALiBi ? nil : table, mask: mask, cache: cache)
+        }
         return try finalNorm(hidden)
     }
 

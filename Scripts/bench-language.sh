@@ -13,12 +13,16 @@ sfs="${SFS:-.build/release/sfs}"
 
 # CPU time (user + sys) by default: stable on a loaded machine. CLOCK=wall measures wall time.
 clock="${CLOCK:-cpu}"
+timing=$(mktemp)
+trap 'rm -f "$timing"' EXIT
 best_time() { # command... → best seconds over $repeats runs
     local best=""
     for _ in $(seq "$repeats"); do
         local t
         if [ "$clock" = cpu ]; then
-            t=$( { /usr/bin/time -f "%U %S" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1 | awk '{print $1 + $2}')
+            # -o: the report must not go to the command's (discarded) standard error.
+            /usr/bin/time -o "$timing" -f "%U %S" "$@" >/dev/null 2>/dev/null
+            t=$(tail -1 "$timing" | awk '{print $1 + $2}')
         else
             local start end
             start=$(date +%s.%N)

@@ -16,10 +16,13 @@ final class CallExpr: Expr {
     /// Hot methods of built-in values called without building an argument list.
     enum HotMethod { case none, append, get }
     let hot: HotMethod
+    /// `function` when it is `object.name` (cast once here instead of on every call).
+    let attribute: AttributeExpr?
     init(_ function: Expr, _ arguments: [CallArgument], _ loc: SourceLocation) {
         self.function = function
         self.arguments = arguments
-        let name = (function as? AttributeExpr)?.name
+        attribute = function as? AttributeExpr
+        let name = attribute?.name
         hot = name == "append" && arguments.count == 1 ? .append : name == "get" && (1...2).contains(arguments.count) ? .get : .none
         var simple: [Expr] = []
         for a in arguments {
@@ -32,7 +35,7 @@ final class CallExpr: Expr {
     override func eval(_ i: Interpreter) throws -> Value {
         do {
             let callee: Value
-            if let attr = function as? AttributeExpr {
+            if let attr = attribute {
                 let object = try attr.object.eval(i)
                 if hot != .none, let simple {
                     switch (hot, object) {

@@ -128,6 +128,13 @@ final class BinaryExpr: Expr {
             case .greaterEqual: return .bool(x >= y)
             case .equal: return .bool(x == y)
             case .notEqual: return .bool(x != y)
+            // Floor semantics for a positive divisor (`i % 8`, `n // 2`); other signs take the general path.
+            case .modulo where y > 0:
+                let r = x % y
+                return .int(r < 0 ? r &+ y : r)
+            case .floorDivide where y > 0:
+                let q = x / y
+                return .int(x % y < 0 ? q &- 1 : q)
             default: break
             }
         }
@@ -200,6 +207,42 @@ final class CompareExpr: Expr {
     }
     override func eval(_ i: Interpreter) throws -> Value {
         var left = try first.eval(i)
+        if rest.count == 1 {
+            // One comparison (nearly all of them): ints compare inline, `k in d` probes the dict.
+            let part = rest[0]
+            let right = try part.expr.eval(i)
+            switch part.op {
+            case .rich(let op):
+                if case .int(let x) = left, case .int(let y) = right {
+                    switch op {
+                    case .less: return .bool(x < y)
+                    case .lessEqual: return .bool(x <= y)
+                    case .greater: return .bool(x > y)
+                    case .greaterEqual: return .bool(x >= y)
+                    case .equal: return .bool(x == y)
+                    case .notEqual: return .bool(x != y)
+                    default: break
+                    }
+                }
+            case .isIn, .notIn:
+                if case .dict(let d) = right {
+                    let hash = try located { try keyHash(left) }
+                    let found = d.count != 0 && d.get(left, hash: hash) != nil
+                    if case .isIn = part.op { return .bool(found) }
+                    return .bool(!found)
+                }
+            default: break
+            }
+            return try located {
+                switch part.op {
+                case .rich(let op): return try i.binary(op, left, right)
+                case .isIn: return .bool(try i.contains(right, left))
+                case .notIn: return .bool(!(try i.contains(right, left)))
+                case .isSame: return .bool(left.isIdentical(to: right))
+                case .isNot: return .bool(!left.isIdentical(to: right))
+                }
+            }
+        }
         do {
             var result: Value = .bool(true)
             for (k, part) in rest.enumerated() {
@@ -282,11 +325,13 @@ final class SubscriptExpr: Expr {
     override func eval(_ i: Interpreter) throws -> Value {
         let o = try object.eval(i)
         let k = try index.eval(i)
-        switch (o, k) {
-        case (.list(let l), .int(var n)):
-            if n < 0 { n += l.items.count }
-            if n >= 0 && n < l.items.count { return l.items[n] }
-        case (.dict(let d), _):
+        switch o {
+        case .list(let l):
+            if case .int(var n) = k {
+                if n < 0 { n += l.items.count }
+                if n >= 0 && n < l.items.count { return l.items[n] }
+            }
+        case .dict(let d):
             if let v = try d.get(k) { return v }
         default: break
         }

@@ -27,6 +27,17 @@ class Expr {
     func delete(_ i: Interpreter) throws {
         throw ScriptError.runtimeError("internal: cannot delete \(Self.self)")
     }
+
+    /// Runs `body`, giving a script error that has no location yet this expression's location.
+    @inline(__always)
+    final func located<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch var e as ScriptError {
+            if e.location == nil { e.location = location }
+            throw e
+        }
+    }
 }
 
 /// Base class of statements.

@@ -15,13 +15,24 @@ final class ExprStmt: Stmt {
 final class AssignStmt: Stmt {
     let targets: [Expr]
     let value: Expr
+    /// The only target of a plain `x = …` (most assignments).
+    let single: Expr?
+    /// `d[k] = d.get(k, default) op v` recognized at parse time (see DictUpdate.swift).
+    let dictUpdate: DictUpdate?
     init(_ targets: [Expr], _ value: Expr, _ loc: SourceLocation) {
         self.targets = targets
         self.value = value
+        single = targets.count == 1 ? targets[0] : nil
+        dictUpdate = targets.count == 1 ? DictUpdate(target: targets[0], value: value) : nil
         super.init(loc)
     }
     override func exec(_ i: Interpreter) throws -> Flow {
+        if let dictUpdate, try dictUpdate.run(i) { return .normal }
         let v = try value.eval(i)
+        if let single {
+            try single.assign(v, i)
+            return .normal
+        }
         for t in targets { try t.assign(v, i) }
         return .normal
     }
@@ -31,14 +42,19 @@ final class AugAssignStmt: Stmt {
     let target: Expr
     let op: BinaryOperator
     let value: Expr
+    /// `target` by kind, cast once here instead of on every execution.
+    let nameTarget: NameExpr?
+    let subscriptTarget: SubscriptExpr?
     init(_ target: Expr, _ op: BinaryOperator, _ value: Expr, _ loc: SourceLocation) {
         self.target = target
         self.op = op
         self.value = value
+        nameTarget = target as? NameExpr
+        subscriptTarget = target as? SubscriptExpr
         super.init(loc)
     }
     override func exec(_ i: Interpreter) throws -> Flow {
-        if let name = target as? NameExpr {
+        if let name = nameTarget {
             var current = try name.eval(i)
             let rhs = try value.eval(i)
             if case .int(let a) = current, case .int(let b) = rhs {
@@ -74,9 +90,16 @@ final class AugAssignStmt: Stmt {
             try name.assign(try inPlace(current, rhs, i), i)
             return .normal
         }
-        if let sub = target as? SubscriptExpr {
+        if let sub = subscriptTarget {
             let o = try sub.object.eval(i)
             let k = try sub.index.eval(i)
+            if case .dict(let d) = o {
+                // `d[k] += v`: the key is hashed once for the read and the write.
+                let hash = try keyHash(k)
+                guard let current = d.count != 0 ? d.get(k, hash: hash) : nil else { throw ScriptError.keyError(k) }
+                d.set(k, try inPlace(current, try value.eval(i), i), hash: hash)
+                return .normal
+            }
             let current = try i.getItem(o, k)
             try i.setItem(o, k, try inPlace(current, try value.eval(i), i))
             return .normal

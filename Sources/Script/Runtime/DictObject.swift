@@ -1,7 +1,8 @@
 // MARK: - Dictionary and set storage
 //
-// Python dicts keep insertion order. Entries live in parallel arrays (with tombstones after
-// deletion, compacted lazily) and a Swift hash table maps keys to entry positions.
+// Python dicts keep insertion order. Entries (hash, key, value) live in insertion order (with
+// tombstones after deletion, compacted lazily) and an open-addressing index maps hashes to entry
+// positions, as in CPython.
 
 /// A hashable wrapper that gives values Python's key semantics: `1`, `1.0` and `True` are the same key.
 public struct HashKey: Hashable {
@@ -109,115 +110,161 @@ func mixInt(_ i: Int) -> Int {
 
 /// A Python dict: insertion-ordered entries plus an open-addressing index (CPython's layout).
 /// Deleted entries become holes (`.unbound` keys) until the next resize compacts them.
+///
+/// Entries (hash, key, value) live together in one manually managed buffer: a lookup reads the
+/// stored hash and key of one entry without copying the entry or going through `Array`'s
+/// uniqueness and bounds checks, which dominated the dict-heavy benchmark.
 public final class DictObject {
-    private var keys: [Value] = []
-    private var values: [Value] = []
-    private var hashes: [Int] = []
+    struct Entry {
+        var hash: Int
+        var key: Value
+        var value: Value
+    }
+    /// Entries `0..<used` are initialized (holes included).
+    private var store: UnsafeMutablePointer<Entry>?
+    private var capacity = 0
+    private var used = 0
     /// Entry positions; -1 is an empty slot.
-    private var table: [Int32] = []
+    private var table: UnsafeMutablePointer<Int32>?
     private var mask = -1
     public private(set) var count = 0
 
     public init() {}
 
+    deinit {
+        if let store { store.deinitialize(count: used); store.deallocate() }
+        table?.deallocate()
+    }
+
     /// The live entries in insertion order.
     public var entries: [(key: Value, value: Value)] {
         var result: [(key: Value, value: Value)] = []
         result.reserveCapacity(count)
-        for i in 0..<keys.count {
-            if case .unbound = keys[i] { continue }
-            result.append((keys[i], values[i]))
+        guard let store else { return result }
+        for i in 0..<used {
+            if case .unbound = store[i].key { continue }
+            result.append((store[i].key, store[i].value))
         }
         return result
     }
     public var keyList: [Value] {
         var result: [Value] = []
         result.reserveCapacity(count)
-        for k in keys {
-            if case .unbound = k { continue }
-            result.append(k)
+        guard let store else { return result }
+        for i in 0..<used {
+            if case .unbound = store[i].key { continue }
+            result.append(store[i].key)
         }
         return result
     }
     public var valueList: [Value] { entries.map { $0.value } }
 
-    /// The slot in `table` holding `key`, or the empty slot where it would go.
+    /// Whether entry `e` holds `key` (its stored hash already matched).
+    @inline(__always)
+    private func keyMatches(_ e: UnsafeMutablePointer<Entry>, _ key: Value) -> Bool {
+        switch key {
+        case .int(let b):
+            if case .int(let a) = e.pointee.key { return a == b }
+        case .str(let b):
+            if case .str(let a) = e.pointee.key { return a == b }
+        default: break
+        }
+        if case .unbound = e.pointee.key { return false }
+        return HashKey.keyEquals(e.pointee.key, key)
+    }
+
+    /// The slot in `table` holding `key`, or the empty slot where it would go (entry -1).
     @inline(__always)
     private func find(_ key: Value, _ hash: Int) -> (slot: Int, entry: Int) {
+        guard let table else { return (0, -1) }
         var slot = hash & mask
         while true {
             let e = Int(table[slot])
             if e < 0 { return (slot, -1) }
-            if hashes[e] == hash {
-                let k = keys[e]
-                switch (k, key) {
-                case (.str(let a), .str(let b)): if a == b { return (slot, e) }
-                case (.int(let a), .int(let b)): if a == b { return (slot, e) }
-                case (.unbound, _): break
-                default: if HashKey.keyEquals(k, key) { return (slot, e) }
-                }
-            }
-            slot = (slot + 1) & mask
+            // A table slot that names an entry implies the store exists.
+            guard let store else { return (slot, -1) }
+            let entry = store + e
+            if entry.pointee.hash == hash && keyMatches(entry, key) { return (slot, e) }
+            slot = (slot &+ 1) & mask
         }
     }
 
     public func get(_ key: Value) throws -> Value? {
-        if count == 0 {
-            _ = try keyHash(key)
-            return nil
-        }
-        let (_, e) = find(key, try keyHash(key))
-        return e < 0 ? nil : values[e]
+        let hash = try keyHash(key)
+        if count == 0 { return nil }
+        return get(key, hash: hash)
+    }
+    /// Lookup with the key's hash already computed (``keyHash(_:)``), so an update such as
+    /// `d[k] = d.get(k, 0) + 1` hashes its key once.
+    @inline(__always)
+    func get(_ key: Value, hash: Int) -> Value? {
+        let (_, e) = find(key, hash)
+        guard e >= 0, let store else { return nil }
+        return store[e].value
     }
     /// Lookup by string key (for native code reading keyword-like dicts).
     public func get(_ key: String) -> Value? { try? get(.str(key)) }
 
     public func set(_ key: Value, _ value: Value) throws {
-        insert(key, value, try keyHash(key))
+        set(key, value, hash: try keyHash(key))
     }
     func setUnchecked(_ key: Value, _ value: Value) {
-        insert(key, value, (try? keyHash(key)) ?? 0)
+        set(key, value, hash: (try? keyHash(key)) ?? 0)
     }
 
-    private func insert(_ key: Value, _ value: Value, _ hash: Int) {
-        if (keys.count + 1) * 3 >= table.count * 2 { rebuild() }
+    /// Stores with the key's hash already computed (``keyHash(_:)``).
+    func set(_ key: Value, _ value: Value, hash: Int) {
+        if (used + 1) * 3 >= (mask + 1) * 2 { rebuild() }
         let (slot, e) = find(key, hash)
-        if e >= 0 {
-            values[e] = value
+        if e >= 0, let store {
+            store[e].value = value
             return
         }
-        table[slot] = Int32(keys.count)
-        keys.append(key)
-        values.append(value)
-        hashes.append(hash)
+        if used == capacity { growStore() }
+        guard let store, let table else { return }
+        (store + used).initialize(to: Entry(hash: hash, key: key, value: value))
+        table[slot] = Int32(used)
+        used += 1
         count += 1
+    }
+
+    private func growStore() {
+        let newCapacity = Swift.max(8, capacity * 2)
+        let grown = UnsafeMutablePointer<Entry>.allocate(capacity: newCapacity)
+        if let store {
+            grown.moveInitialize(from: store, count: used)
+            store.deallocate()
+        }
+        store = grown
+        capacity = newCapacity
     }
 
     /// Compacts the entries and sizes the index for them (load factor ≤ 1/3 after rebuilding).
     private func rebuild() {
-        if count < keys.count {
-            var k2: [Value] = [], v2: [Value] = [], h2: [Int] = []
-            k2.reserveCapacity(count)
-            v2.reserveCapacity(count)
-            h2.reserveCapacity(count)
-            for i in 0..<keys.count {
-                if case .unbound = keys[i] { continue }
-                k2.append(keys[i])
-                v2.append(values[i])
-                h2.append(hashes[i])
+        if count < used, let store {
+            var kept = 0
+            for i in 0..<used {
+                if case .unbound = store[i].key {
+                    (store + i).deinitialize(count: 1)
+                    continue
+                }
+                if kept != i { (store + kept).moveInitialize(from: store + i, count: 1) }
+                kept += 1
             }
-            keys = k2
-            values = v2
-            hashes = h2
+            used = kept
         }
         var size = 8
         while size < (count + 1) * 3 { size <<= 1 }
-        table = [Int32](repeating: -1, count: size)
+        table?.deallocate()
+        let newTable = UnsafeMutablePointer<Int32>.allocate(capacity: size)
+        newTable.initialize(repeating: -1, count: size)
+        table = newTable
         mask = size - 1
-        for e in 0..<keys.count {
-            var slot = hashes[e] & mask
-            while table[slot] >= 0 { slot = (slot + 1) & mask }
-            table[slot] = Int32(e)
+        guard let store else { return }
+        for e in 0..<used {
+            var slot = store[e].hash & mask
+            while newTable[slot] >= 0 { slot = (slot &+ 1) & mask }
+            newTable[slot] = Int32(e)
         }
     }
 
@@ -227,20 +274,25 @@ public final class DictObject {
         let hash = try keyHash(key)
         if count == 0 { return nil }
         let (_, e) = find(key, hash)
-        guard e >= 0 else { return nil }
-        let v = values[e]
-        keys[e] = .unbound
-        values[e] = .none
+        guard e >= 0, let store else { return nil }
+        let v = store[e].value
+        store[e].key = .unbound
+        store[e].value = .none
         count -= 1
         if count == 0 { removeAll() }
         return v
     }
 
     public func removeAll() {
-        keys = []
-        values = []
-        hashes = []
-        table = []
+        if let store {
+            store.deinitialize(count: used)
+            store.deallocate()
+        }
+        table?.deallocate()
+        store = nil
+        table = nil
+        capacity = 0
+        used = 0
         mask = -1
         count = 0
     }
@@ -248,7 +300,11 @@ public final class DictObject {
     /// A shallow copy.
     public func copy() -> DictObject {
         let d = DictObject()
-        for (k, v) in entries { d.setUnchecked(k, v) }
+        guard let store else { return d }
+        for i in 0..<used {
+            if case .unbound = store[i].key { continue }
+            d.set(store[i].key, store[i].value, hash: store[i].hash)
+        }
         return d
     }
 }

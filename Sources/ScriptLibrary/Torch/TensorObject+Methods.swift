@@ -73,7 +73,7 @@ extension TensorObject {
         "numel": Method([]) { this, _, _ in .int(this.tensor.count) },
         "item": Method([]) { this, _, _ in TorchConversion.scalarValue(try this.tensor.item(), this.tensor.dtype) },
         "tolist": Method([]) { this, _, _ in TorchConversion.list(this.tensor) },
-        "numpy": Method([]) { this, _, _ in .object(this) },
+        "numpy": Method([]) { this, _, _ in .object(this.asArray()) },
         "cpu": Method([]) { this, _, _ in .object(this) },
         "cuda": Method(raw: { this, _, _ in .object(this) }),
         "detach": Method([]) { this, _, _ in .object(this) },
@@ -212,6 +212,10 @@ extension TensorObject {
             return .bool(try this.tensor.eq(other).all().item() != 0)
         },
         // numpy-style spellings the guides use on arrays
-        "astype": Method([Parameter("dtype")]) { this, a, interp in wrap(this.tensor.to(try NumpyModule.dtype(a[0], interp))) },
+        "astype": Method([Parameter("dtype")]) { this, a, interp in
+            let result = TensorObject(this.tensor.to(try NumpyModule.dtype(a[0], interp)))
+            result.arrayDType = NumpyModule.dtypeName(a[0]) ?? NumpyModule.name(of: result.tensor.dtype)
+            return .object(result)
+        },
     ]
 }

@@ -5,14 +5,26 @@ import Tensors
 /// slicing assignment, iteration over the first dimension, and PyTorch's printing.
 public final class TensorObject: ScriptObject {
     public var tensor: Tensor
+    /// Set on numpy arrays (`np.array`, `tensor.numpy()`, and what array operations return): the numpy dtype
+    /// name they print with (`float64` for arrays numpy would hold in double precision). See TensorObject+Array.swift.
+    public var arrayDType: String?
+    /// A numpy scalar (`np.max(a)`, `a[0, 0]`): prints as `np.float32(4.0)` / `4.0`.
+    var isNumpyScalar = false
 
     public init(_ tensor: Tensor) { self.tensor = tensor }
 
-    public var typeName: String { "Tensor" }
+    public var typeName: String { arrayDType == nil ? "Tensor" : isNumpyScalar ? arrayDType ?? "ndarray" : "ndarray" }
 
-    public func repr(in interp: Interpreter) throws -> String { tensor.description }
+    public func repr(in interp: Interpreter) throws -> String { arrayRepr() ?? tensor.description }
+
+    public func str(in interp: Interpreter) throws -> String { arrayStr() ?? tensor.description }
 
     public func attribute(_ name: String, in interp: Interpreter) throws -> Value? {
+        if arrayDType != nil { return try arrayAttribute(name, in: interp) }
+        return try tensorAttribute(name, in: interp)
+    }
+
+    func tensorAttribute(_ name: String, in interp: Interpreter) throws -> Value? {
         switch name {
         case "shape": return .object(SizeObject(tensor.shape))
         case "dtype": return .object(DTypeObject(tensor.dtype))
@@ -58,7 +70,7 @@ public final class TensorObject: ScriptObject {
 
     public func makeIterator(in interp: Interpreter) throws -> any ScriptIterator {
         guard let first = tensor.shape.first else { throw ScriptError.typeError("iteration over a 0-d tensor") }
-        return ArrayIterator(try (0..<first).map { .object(TensorObject(try tensor.select(0, $0))) })
+        return ArrayIterator(try (0..<first).map { asArrayResult(.object(TensorObject(try tensor.select(0, $0)))) })
     }
 
     public func contains(_ value: Value, in interp: Interpreter) throws -> Bool? {
@@ -71,7 +83,7 @@ public final class TensorObject: ScriptObject {
     // MARK: Indexing
 
     public func item(_ index: Index, in interp: Interpreter) throws -> Value {
-        .object(TensorObject(try tensor.index(try TorchConversion.indices(index, interp))))
+        asArrayResult(.object(TensorObject(try tensor.index(try TorchConversion.indices(index, interp)))))
     }
 
     public func setItem(_ index: Index, to value: Value, in interp: Interpreter) throws {
@@ -94,7 +106,7 @@ public final class TensorObject: ScriptObject {
         case (.scalar(let s), true):
             result = try Self.apply(op, Tensor.full([], s, dtype: Self.scalarDType(s, joining: tensor.dtype)), tensor)
         }
-        return .object(TensorObject(result))
+        return asArrayResult(.object(TensorObject(result)))
     }
 
     /// The dtype a Python scalar takes when it is the left operand (`1 - x`, `2 ** x`): the tensor's, unless a float
@@ -148,7 +160,7 @@ public final class TensorObject: ScriptObject {
 
     public func unaryOperation(_ op: UnaryOperator, in interp: Interpreter) throws -> Value? {
         switch op {
-        case .negate: return .object(TensorObject(try tensor.neg()))
+        case .negate: return asArrayResult(.object(TensorObject(try tensor.neg())))
         case .plus: return .object(self)
         case .invert:
             guard tensor.dtype == .bool else { throw ScriptError.typeError("~ is only supported for bool tensors here") }

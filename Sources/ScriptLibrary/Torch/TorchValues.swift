@@ -6,9 +6,15 @@ import Tensors
 /// `torch.float32` and friends: printed as PyTorch prints them, compared by identity of the dtype.
 final class DTypeObject: ScriptObject {
     let dtype: DType
-    init(_ dtype: DType) { self.dtype = dtype }
+    /// Set for numpy dtypes (`arr.dtype`, `np.float32`): prints `dtype('float32')`, `str()` is `float32`.
+    var numpyName: String?
+    init(_ dtype: DType, numpyName: String? = nil) {
+        self.dtype = dtype
+        self.numpyName = numpyName
+    }
     var typeName: String { "dtype" }
-    func repr(in interp: Interpreter) throws -> String { dtype.torchName }
+    func repr(in interp: Interpreter) throws -> String { numpyName.map { "dtype('\($0)')" } ?? dtype.torchName }
+    func str(in interp: Interpreter) throws -> String { numpyName ?? dtype.torchName }
     func attribute(_ name: String, in interp: Interpreter) throws -> Value? {
         switch name {
         case "is_floating_point": return .bool(dtype.isFloatingPoint)

@@ -208,6 +208,12 @@ static SFK_INLINE void micro_kernel(ptrdiff_t k, const float *restrict a, const 
         c50 = _mm256_fmadd_ps(av, b0, c50);                               \
         c51 = _mm256_fmadd_ps(av, b1, c51);                               \
     } while (0)
+    // The C tile is read (beta ≠ 0, or later k blocks) and written after the loop: start fetching it now,
+    // so that its misses overlap the arithmetic instead of following it.
+    for (int i = 0; i < MR; i++) {
+        _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
+        _mm_prefetch((const char *)(c + i * ldc + 15), _MM_HINT_T0);
+    }
     ptrdiff_t p = 0;
     for (; p + 4 <= k; p += 4) {
         // B's panel stays in L1 across the row panels; A's panel streams from L2: fetch it ahead.

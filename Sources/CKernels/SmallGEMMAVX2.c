@@ -56,16 +56,6 @@ void sfk_sgemm_nn_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha, const
     if (n16 < n) edge_columns(m, n16, n, k, alpha, a, lda, b, ldb, c, ldc);
 }
 
-void sfk_transpose_avx2(const float *src, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t rowStride, ptrdiff_t colStride,
-                        float *dst) {
-    // dst[j, i] = src[i, j]: dst is [cols, rows], dense. Blocked by 8 rows for locality.
-    for (ptrdiff_t i0 = 0; i0 < rows; i0 += 8) {
-        ptrdiff_t i1 = i0 + 8 < rows ? i0 + 8 : rows;
-        for (ptrdiff_t j = 0; j < cols; j++)
-            for (ptrdiff_t i = i0; i < i1; i++) dst[j * rows + i] = src[i * rowStride + j * colStride];
-    }
-}
-
 #pragma clang attribute pop
 
 #else  // not x86-64: never called (sfk_cpu_has_avx2_fma() is 0)
@@ -74,9 +64,4 @@ void sfk_sgemm_nn_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha, const
                        const float *b, ptrdiff_t ldb, float *c, ptrdiff_t ldc) {
     (void)m; (void)n; (void)k; (void)alpha; (void)a; (void)lda; (void)b; (void)ldb; (void)c; (void)ldc;
 }
-void sfk_transpose_avx2(const float *src, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t rowStride, ptrdiff_t colStride,
-                        float *dst) {
-    (void)src; (void)rows; (void)cols; (void)rowStride; (void)colStride; (void)dst;
-}
-
 #endif

@@ -85,6 +85,8 @@ import Testing
     }
 
     @Test func betaZeroDoesNotReadC() {
+        let previous = GEMM.backend
+        defer { GEMM.backend = previous }
         var c = [Float](repeating: .nan, count: 4)
         let a: [Float] = [1, 2, 3, 4]
         let b: [Float] = [1, 0, 0, 1]
@@ -97,7 +99,6 @@ import Testing
             #expect(c == a, "\(backend)")
             c = [.nan, .nan, .nan, .nan]
         }
-        GEMM.backend = .openBLAS
     }
 
     /// A broadcast operand (row stride 0) has no BLAS layout; the native kernel packs it directly.

@@ -97,10 +97,16 @@ void sfk_gemv_rows_avx2(const float *w, ptrdiff_t ldw, const float *x, ptrdiff_t
 void sfk_sgemm_nn_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha, const float *a, ptrdiff_t lda,
                        const float *b, ptrdiff_t ldb, float *c, ptrdiff_t ldc);
 
-/// dst[j·rows + i] = src[i·rowStride + j·colStride]: a strided [rows, cols] matrix into dense [cols, rows]
-/// (K → Kᵀ for the score product).
-void sfk_transpose_avx2(const float *src, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t rowStride, ptrdiff_t colStride,
-                        float *dst);
+// MARK: - Packed GEMM
+
+/// C = alpha · A · B + beta · C, single-threaded, for A [m, k] with element (i, p) at a[i·rsa + p·csa],
+/// B [k, n] with element (p, j) at b[p·rsb + j·csb] (any strides: transposed and broadcast views need
+/// no copy) and row-major C (row stride ldc). beta == 0 does not read C. k must be ≥ 1. Goto/BLIS-style
+/// packing into per-thread buffers and a 6×16 micro-kernel. Returns 0, or −1 when the packing buffers
+/// could not be allocated (C untouched).
+int sfk_sgemm_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha, const float *a, ptrdiff_t rsa,
+                   ptrdiff_t csa, const float *b, ptrdiff_t rsb, ptrdiff_t csb, float beta, float *c,
+                   ptrdiff_t ldc);
 
 #ifdef __cplusplus
 }

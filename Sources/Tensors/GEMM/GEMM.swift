@@ -1,5 +1,5 @@
-// Single-precision matrix multiply for the whole engine: OpenBLAS when it can be loaded, our own
-// packed SIMD kernel otherwise. See docs/GEMM.md for the measurements behind the dispatch.
+// Single-precision matrix multiply for the whole engine: our own packed AVX2 kernel where it measured
+// faster, OpenBLAS (when it can be loaded) elsewhere. See docs/GEMM.md for the measurements.
 import CKernels
 import CBLAS
 import Foundation
@@ -11,16 +11,20 @@ import Foundation
 public enum GEMM {
     /// Which implementation runs the multiply.
     public enum Backend: String, Sendable, CaseIterable {
-        /// OpenBLAS loaded with dlopen, with the core type chosen for this CPU.
+        /// Per product: our kernel where it measured faster (with AVX2 + FMA: every matrix-matrix product),
+        /// OpenBLAS elsewhere (vector shapes; every product on CPUs without AVX2). The default.
+        case automatic
+        /// OpenBLAS loaded with dlopen, with the core type chosen for this CPU (`SFS_GEMM=openblas`).
         case openBLAS
-        /// Our own packed, blocked, multi-threaded Swift SIMD kernel.
+        /// Our own packed, blocked, multi-threaded kernel: C with AVX2 + FMA when the CPU has them, else
+        /// Swift SIMD (`SFS_GEMM=native`).
         case native
     }
 
     // MARK: Configuration
 
-    /// The backend used by `sgemm`. Defaults to OpenBLAS when it loaded, else native; the
-    /// environment variable `SFS_GEMM=native` forces the native kernel.
+    /// The backend used by `sgemm`. Defaults to `.automatic`; the environment variable `SFS_GEMM`
+    /// (`native`, `openblas`) forces one. Without OpenBLAS, `.openBLAS` falls back to `.native`.
     public static var backend: Backend {
         get { state.withLock { $0.backend } }
         set {
@@ -45,11 +49,12 @@ public enum GEMM {
     /// A one-line account of what was loaded, for benchmarks and `sfs --version`-style output.
     public static var summary: String {
         let cpu = CPUFeatures.current.description
+        let ours = NativeKernels.isEnabled ? "AVX2+FMA packed C kernel" : "portable Swift SIMD kernel"
         guard let library else {
-            return "GEMM: native Swift SIMD kernel (OpenBLAS not loaded) on \(cpu)"
+            return "GEMM: \(ours) (OpenBLAS not loaded) on \(cpu)"
         }
         let requested = library.requestedCoreType.map { "OPENBLAS_CORETYPE=\($0)" } ?? "core type chosen by OpenBLAS/user"
-        return "GEMM: \(backend.rawValue), OpenBLAS \(library.path), core \(library.coreName) (\(requested)) on \(cpu)"
+        return "GEMM: \(backend.rawValue) (ours: \(ours)), OpenBLAS \(library.path), core \(library.coreName) (\(requested)) on \(cpu)"
     }
 
     /// Why OpenBLAS could not be loaded (empty when it was).
@@ -75,7 +80,7 @@ public enum GEMM {
             rowVectorTimesTransposed(n: n, k: k, alpha: alpha, a: a, b: b, ldb: ldb, beta: beta, c: c, threads: threads)
             return
         }
-        if backend == .openBLAS, let library,
+        if !usesOwnKernel(backend, m: m, n: n), let library,
             openBLAS(library, transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
                      a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
         {
@@ -132,6 +137,18 @@ public enum GEMM {
         NNParallel.forEach(pieces) { piece in
             let lower = n * piece / pieces, upper = n * (piece + 1) / pieces
             sfk_gemv_rows_avx2(b + lower * ldb, ldb, a, k, c + lower, upper - lower, alpha, beta)
+        }
+    }
+
+    /// Whether a product with a BLAS layout runs our kernel rather than OpenBLAS. `.automatic` keeps
+    /// OpenBLAS for what it does better here: vector shapes (m = 1 or n = 1, its bandwidth-bound gemv;
+    /// our kernel would pack the whole matrix first) and everything on CPUs without AVX2 + FMA, where
+    /// ours is the portable Swift kernel at a third of OpenBLAS's speed (docs/GEMM.md).
+    static func usesOwnKernel(_ backend: Backend, m: Int, n: Int) -> Bool {
+        switch backend {
+        case .native: return true
+        case .openBLAS: return false
+        case .automatic: return NativeKernels.isEnabled && m > 1 && n > 1
         }
     }
 
@@ -235,10 +252,15 @@ public enum GEMM {
 
     private static let state: LockedState<State> = {
         let threads = max(1, CPUFeatures.current.logicalCores)
-        let forcedNative = ProcessInfo.processInfo.environment["SFS_GEMM"]?.lowercased() == "native"
+        let forced = ProcessInfo.processInfo.environment["SFS_GEMM"]?.lowercased()
         let loadedLibrary = loaded.library
         loadedLibrary?.setThreadCount(threads)
-        let backend: Backend = loadedLibrary != nil && !forcedNative ? .openBLAS : .native
+        let backend: Backend
+        switch forced {
+        case "native": backend = .native
+        case "openblas": backend = loadedLibrary != nil ? .openBLAS : .native
+        default: backend = .automatic
+        }
         return LockedState(State(backend: backend, threads: threads))
     }()
 }

@@ -26,7 +26,27 @@ enum NativeGEMM {
         }
     }
 
+    /// Our own kernel: the AVX2 + FMA C kernel (`GEMM.packedAVX2`) when this CPU runs it, else the
+    /// portable Swift one below.
     static func sgemm(
+        m: Int, n: Int, k: Int, alpha: Float,
+        a: UnsafePointer<Float>, rowStrideA: Int, colStrideA: Int,
+        b: UnsafePointer<Float>, rowStrideB: Int, colStrideB: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int
+    ) {
+        if NativeKernels.isEnabled {
+            GEMM.packedAVX2(
+                m: m, n: n, k: k, alpha: alpha, a: a, rowStrideA: rowStrideA, colStrideA: colStrideA,
+                b: b, rowStrideB: rowStrideB, colStrideB: colStrideB, beta: beta, c: c, ldc: ldc, threads: threads)
+        } else {
+            portableSGEMM(
+                m: m, n: n, k: k, alpha: alpha, a: a, rowStrideA: rowStrideA, colStrideA: colStrideA,
+                b: b, rowStrideB: rowStrideB, colStrideB: colStrideB, beta: beta, c: c, ldc: ldc, threads: threads)
+        }
+    }
+
+    /// The portable kernel (Swift SIMD, baseline ISA): CPUs without AVX2/FMA and `SFS_KERNELS=portable`.
+    static func portableSGEMM(
         m: Int, n: Int, k: Int, alpha: Float,
         a: UnsafePointer<Float>, rowStrideA: Int, colStrideA: Int,
         b: UnsafePointer<Float>, rowStrideB: Int, colStrideB: Int,

@@ -67,18 +67,27 @@ extension Tensor {
         let blocksPerHead = (l + blockRows - 1) / blockRows
         let tasks = count * blocksPerHead
         let threads = min(GEMM.threadCount, tasks)
-        // The C kernels read Q's and V's rows as contiguous vectors (any row stride, even 0).
-        let useNative = NativeKernels.isEnabled && (qCol == 1 || e <= 1) && (vCol == 1 || ev <= 1)
+        // P·V runs CKernels' unpacked small-GEMM kernel, which reads V's rows as contiguous vectors (any
+        // row stride, even 0); Q·Kᵀ runs the packed AVX2 GEMM, which packs Q and K from any strides.
+        let useNative = NativeKernels.isEnabled && (vCol == 1 || ev <= 1)
+        // Tasks are handed out one at a time from a shared counter, most expensive first: causal blocks
+        // cost in proportion to their last query (block b of a head sees (b + 1)·blockRows keys), so a
+        // fixed assignment leaves one thread idle while another finishes the long blocks, and a thread
+        // delayed by other load just takes fewer tasks.
+        let nextTask = LockedState(0)
 
-        let work = { (worker: Int) in
+        let work = { (_: Int) in
             let scores = UnsafeMutablePointer<Float>.allocate(capacity: blockRows * max(s, 1))
             let inverseSums = UnsafeMutablePointer<Float>.allocate(capacity: blockRows)
-            // With AVX2, both products run in CKernels' unpacked small-GEMM kernel (K transposed once per
-            // block into `keysT`); at these sizes OpenBLAS spends much of each call packing.
-            let keysT = useNative ? UnsafeMutablePointer<Float>.allocate(capacity: max(s * e, 1)) : nil
-            defer { scores.deallocate(); inverseSums.deallocate(); keysT?.deallocate() }
-            for task in stride(from: worker, to: tasks, by: threads) {
-                let head = task / blocksPerHead, row0 = (task % blocksPerHead) * blockRows
+            defer { scores.deallocate(); inverseSums.deallocate() }
+            while true {
+                let index = nextTask.withLock { next in
+                    defer { next += 1 }
+                    return next
+                }
+                guard index < tasks else { break }
+                // Last blocks (the most keys under a causal mask) of every head first.
+                let head = index % count, row0 = (blocksPerHead - 1 - index / count) * blockRows
                 let rows = min(blockRows, l - row0)
                 let output = out + (head * l + row0) * ev
                 guard s > 0 else {
@@ -88,12 +97,13 @@ extension Tensor {
                 // With the causal mask, keys past the block's last query are masked for every row: skip them.
                 let keys = isCausal ? min(s, row0 + rows) : s
                 // scores = scale · Q[rows] · Kᵀ
-                // The transpose pays off over many query rows; a few rows (decoding: one) take the
-                // gemv-like BLAS path instead of transposing every key.
-                if let keysT, rows >= 8 {
-                    sfk_transpose_avx2(kp + offsetsK[head], keys, e, kRow, kCol, keysT)
-                    sfk_sgemm_nn_avx2(rows, keys, e, scoreScale, qp + offsetsQ[head] + row0 * qRow, qRow, keysT, keys, scores, keys)
-                } else {
+                // Packing K into 16-key panels pays off over many query rows (1.4–1.6× the former
+                // transpose + unpacked kernel, docs/GEMM.md); a few rows (decoding: one) take the
+                // gemv path instead of packing every key.
+                let packed = NativeKernels.isEnabled && rows >= 8 && e > 0
+                    && sfk_sgemm_avx2(rows, keys, e, scoreScale, qp + offsetsQ[head] + row0 * qRow, qRow, qCol,
+                                      kp + offsetsK[head], kCol, kRow, 0, scores, keys) == 0
+                if !packed {
                     GEMM.sgemm(m: rows, n: keys, k: e, alpha: scoreScale,
                                a: qp + offsetsQ[head] + row0 * qRow, rowStrideA: qRow, colStrideA: qCol,
                                b: kp + offsetsK[head], rowStrideB: kCol, colStrideB: kRow,

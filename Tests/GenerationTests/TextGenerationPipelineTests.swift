@@ -13,7 +13,7 @@ import Tokenizers
     static func pipeline() throws -> any TextPipeline {
         let folder = GGUFLoadingTests.folder.path
         let tokenizer = try AutoTokenizer.fromPretrained(folder, ggufFile: GGUFLoadingTests.fileName)
-        let (model, _) = try AutoModel.fromPretrained(folder, ggufFile: GGUFLoadingTests.fileName)
+        let (model, _) = try AutoModel.fromPretrained(folder, ggufFile: GGUFLoadingTests.fileName, dequantize: true)
         return try Pipeline.make(task: "text-generation", model: model, tokenizer: tokenizer)
     }
 

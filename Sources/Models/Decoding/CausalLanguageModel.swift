@@ -84,10 +84,11 @@ extension Linear {
     /// The causal-LM head: for `.causalLM`, the input embeddings when the config ties them (the file's copy of the
     /// head, if saved, is marked used), else the checkpoint's `name` (bias-free); nil for a base model.
     static func languageModelHead(_ weights: Weights, _ name: String, task: ModelTask, tied: Bool, embeddings: Tensor,
-                                  in inFeatures: Int, vocab: Int) throws -> Linear? {
+                                  quantizedEmbeddings: QuantizedMatrix? = nil, in inFeatures: Int, vocab: Int) throws -> Linear? {
         guard task == .causalLM else { return nil }
         if tied {
             weights.markUsed(name + ".weight")
+            if let quantizedEmbeddings { return Linear(quantized: quantizedEmbeddings, bias: nil) }
             return Linear(weight: embeddings, bias: nil)
         }
         return try Linear(weights, name, in: inFeatures, out: vocab, bias: false)

@@ -168,15 +168,6 @@ public struct GGUFCheckpoint: Sendable {
 // MARK: - from_pretrained(…, gguf_file=…)
 
 extension AutoModel {
-    /// `AutoModelForCausalLM.from_pretrained(reference, gguf_file=…)`: the config and weights come from one GGUF
-    /// file of the folder or cached repo (no config.json is needed).
-    public static func fromPretrained(_ reference: String, ggufFile: String, task: ModelTask = .causalLM,
-                                      revision: String? = nil, hub: Hub = Hub()) throws -> (model: any PretrainedModel, report: LoadReport) {
-        let path = try ggufPath(reference, ggufFile: ggufFile, revision: revision, hub: hub)
-        let checkpoint = try GGUFCheckpoint(path: path.path, nameOrPath: reference)
-        return try ModelRegistry.build(config: checkpoint.config, tensors: checkpoint.tensors(), source: path.lastPathComponent, task: task)
-    }
-
     /// The local path of `ggufFile` in a folder or a cached (or downloadable) repo.
     public static func ggufPath(_ reference: String, ggufFile: String, revision: String? = nil, hub: Hub = Hub()) throws -> URL {
         if FileManager.default.fileExists(atPath: ggufFile), !FileManager.default.fileExists(atPath: reference) {

@@ -23,12 +23,16 @@ public struct Linear: Sendable {
         self.quantized = quantized
     }
 
-    /// Loads `<name>.weight` and, when `bias`, `<name>.bias` from `weights`, checking shapes.
+    /// Loads `<name>.weight` and, when `bias`, `<name>.bias` from `weights`, checking shapes. A weight the checkpoint
+    /// keeps quantized (GGUF) stays in its block format.
     public init(_ weights: Weights, _ name: String, in inFeatures: Int, out outFeatures: Int, bias: Bool = true) throws {
         let scope = weights.scoped(name)
-        weight = try scope.tensor("weight", shape: [outFeatures, inFeatures])
-        self.bias = bias ? try scope.tensor("bias", shape: [outFeatures]) : nil
-        quantized = nil
+        let biasTensor = bias ? try scope.tensor("bias", shape: [outFeatures]) : nil
+        if let matrix = try scope.quantizedMatrix("weight", rows: outFeatures, columns: inFeatures) {
+            self.init(quantized: matrix, bias: biasTensor)
+            return
+        }
+        self.init(weight: try scope.tensor("weight", shape: [outFeatures, inFeatures]), bias: biasTensor)
     }
 
     /// A freshly initialized head layer when the checkpoint lacks it (base checkpoint loaded with a head).
@@ -66,13 +70,49 @@ public struct LayerNorm: Sendable {
     }
 }
 
-/// `nn.Embedding`: rows of a [vocab, dim] table gathered by integer ids.
+/// `nn.Embedding`: rows of a [vocab, dim] table gathered by integer ids. A table the checkpoint keeps quantized
+/// (GGUF) stays in its block format; each looked-up row is dequantized (and a tied LM head multiplies the blocks).
 public struct Embedding: Sendable {
+    /// The float table [vocab, dim]; for a quantized table, the raw block bytes of `quantized`.
     public let weight: Tensor
+    public let quantized: QuantizedMatrix?
 
     public init(_ weights: Weights, _ name: String, count: Int, dim: Int) throws {
-        weight = try weights.scoped(name).tensor("weight", shape: [count, dim])
+        if let matrix = try weights.scoped(name).quantizedMatrix("weight", rows: count, columns: dim) {
+            weight = matrix.blocks
+            quantized = matrix
+        } else {
+            weight = try weights.scoped(name).tensor("weight", shape: [count, dim])
+            quantized = nil
+        }
     }
 
-    public func callAsFunction(_ ids: Tensor) throws -> Tensor { try Tensor.embedding(ids, weight: weight) }
+    /// Vocabulary entries (rows of the table).
+    public var count: Int { quantized?.rows ?? weight.shape[0] }
+
+    public func callAsFunction(_ ids: Tensor) throws -> Tensor {
+        guard let quantized else { return try Tensor.embedding(ids, weight: weight) }
+        let values = ids.to(.int64).contiguous().int64s()
+        let result = Tensor(zeros: ids.shape + [quantized.columns])
+        let output = result.basePointer(as: Float.self)
+        for (i, id) in values.enumerated() {
+            try lookUp(Int(id), into: output + i * quantized.columns)
+        }
+        return result
+    }
+
+    /// Row `id` written as float32 into `output` (`dim` values); throws for an id outside the vocabulary.
+    public func lookUp(_ id: Int, into output: UnsafeMutablePointer<Float>) throws {
+        guard id >= 0, id < count else {
+            throw ModelError.invalidInput("embedding: index \(id) is out of range for a vocabulary of \(count)")
+        }
+        if let quantized {
+            let source = UnsafeRawPointer(quantized.blocks.basePointer(as: UInt8.self)) + id * quantized.rowBytes
+            try GGMLDequantize.dequantize(quantized.type, from: source, count: quantized.columns, into: output)
+        } else {
+            let dim = weight.shape[1]
+            let dense = weight.isContiguous ? weight : weight.contiguous()
+            output.update(from: dense.basePointer(as: Float.self) + id * dim, count: dim)
+        }
+    }
 }

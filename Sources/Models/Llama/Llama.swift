@@ -63,6 +63,8 @@ final class LlamaModel: CausalLanguageModel, @unchecked Sendable {
     let rotary: RotaryEmbedding
     let vocabSize: Int
     var maxPositions: Int? { nil }
+    /// The raw-buffer forward when every projection is quantized (a GGUF checkpoint kept in its block formats).
+    let quantizedDecoder: LlamaQuantizedDecoder?
 
     init(config: PretrainedConfig, weights: Weights, task: ModelTask, qkvBias: Bool? = nil) throws {
         guard task == .causalLM || task == .base else {
@@ -88,15 +90,38 @@ final class LlamaModel: CausalLanguageModel, @unchecked Sendable {
         rotary = try RotaryEmbedding(config: config, headDim: headDim, partialFactor: config.double("partial_rotary_factor") ?? 1)
         lmHead = try Linear.languageModelHead(
             weights, "lm_head", task: task, tied: config.bool("tie_word_embeddings") ?? false, embeddings: embedTokens.weight,
-            in: hidden, vocab: vocabSize)
+            quantizedEmbeddings: embedTokens.quantized, in: hidden, vocab: vocabSize)
+        quantizedDecoder = LlamaQuantizedDecoder(blocks: blocks, embedding: embedTokens, norm: norm, head: lmHead, rotary: rotary)
     }
 
     func makeCache() -> KVCache { KVCache(layers: blocks.count) }
 
     func headLogits(_ hidden: Tensor) throws -> Tensor { try lmHead.logits(hidden, modelType: config.modelType) }
 
+    func logits(inputIds: Tensor, attentionMask: Tensor?, positionIds: Tensor?, cache: KVCache?, lastOnly: Bool) throws -> Tensor {
+        if let fast = quantizedDecoder, lmHead != nil, fast.applies(inputIds: inputIds, attentionMask: attentionMask, cache: cache) {
+            return try fast.run(inputIds: inputIds, positionIds: positionIds, cache: cache, layerCount: blocks.count,
+                                result: .logits(lastOnly: lastOnly))
+        }
+        return try tensorPathLogits(inputIds: inputIds, attentionMask: attentionMask, positionIds: positionIds, cache: cache, lastOnly: lastOnly)
+    }
+
+    /// `logits` through the Tensor operations (any weights, padding, batches), bypassing the quantized decoder.
+    func tensorPathLogits(inputIds: Tensor, attentionMask: Tensor?, positionIds: Tensor?, cache: KVCache?, lastOnly: Bool) throws -> Tensor {
+        var hidden = try tensorPathHiddenStates(inputIds: inputIds, attentionMask: attentionMask, positionIds: positionIds, cache: cache)
+        if lastOnly { hidden = try hidden.narrow(1, start: hidden.shape[1] - 1, length: 1) }
+        return try headLogits(hidden)
+    }
+
     /// The final normalized hidden states [batch, new, hidden].
     func hiddenStates(inputIds: Tensor, attentionMask: Tensor?, positionIds: Tensor?, cache: KVCache?) throws -> Tensor {
+        if let fast = quantizedDecoder, fast.applies(inputIds: inputIds, attentionMask: attentionMask, cache: cache) {
+            return try fast.run(inputIds: inputIds, positionIds: positionIds, cache: cache, layerCount: blocks.count, result: .hidden)
+        }
+        return try tensorPathHiddenStates(inputIds: inputIds, attentionMask: attentionMask, positionIds: positionIds, cache: cache)
+    }
+
+    func tensorPathHiddenStates(inputIds: Tensor, attentionMask: Tensor?, positionIds: Tensor?, cache: KVCache?) throws -> Tensor {
         let (mask, table) = try rotary.layerInputs(inputIds: inputIds, attentionMask: attentionMask, positionIds: positionIds, cache: cache)
         var hidden = try embedTokens(inputIds)
         for (index, block) in blocks.enumerated() {

@@ -12,11 +12,15 @@ public final class Weights: @unchecked Sendable {
     /// Shared state of one load: every scoped view records into it.
     final class Ledger: @unchecked Sendable {
         var tensors: [String: Tensor]
+        /// Matrices kept in a ggml block format (GGUF checkpoints), by name; `tensor(_:)` dequantizes them on demand.
+        var quantized: [String: QuantizedMatrix] = [:]
         var order: [String]
         var used: Set<String> = []
         var newlyInitialized: [String] = []
         /// What the model holds, by the names of its own module tree (what `save_pretrained` writes).
         var stateDict: [String: Tensor] = [:]
+        /// The quantized matrices the model holds, by module name (dequantized when the model is saved).
+        var quantizedState: [String: QuantizedMatrix] = [:]
         let source: String
         let basePrefix: String
         init(tensors: [(String, Tensor)], source: String, basePrefix: String) {
@@ -36,8 +40,15 @@ public final class Weights: @unchecked Sendable {
     ///   - tensors: name → tensor, in file order.
     ///   - source: where they came from, for messages.
     ///   - basePrefix: the model family's `base_model_prefix` (`bert`, `roberta`, `distilbert`…).
-    public init(_ tensors: [(String, Tensor)], source: String, basePrefix: String) {
+    ///   - quantized: matrices kept in their ggml block format (a GGUF checkpoint's), name → matrix; layers that can
+    ///     multiply them directly (`Linear`, `Embedding`) take them as they are, anything else gets float32.
+    public init(_ tensors: [(String, Tensor)], quantized: [(String, QuantizedMatrix)] = [], source: String, basePrefix: String) {
         ledger = Ledger(tensors: tensors, source: source, basePrefix: basePrefix)
+        for (name, matrix) in quantized {
+            let fixed = Weights.fixLegacyName(name)
+            ledger.quantized[fixed] = matrix
+            ledger.order.append(fixed)
+        }
         scope = ""
     }
 
@@ -62,13 +73,27 @@ public final class Weights: @unchecked Sendable {
 
     /// The stored name for a requested one, resolving the base-model prefix either way.
     private func storedName(for name: String) -> String? {
-        if ledger.tensors[name] != nil { return name }
+        func stored(_ candidate: String) -> Bool { ledger.tensors[candidate] != nil || ledger.quantized[candidate] != nil }
+        if stored(name) { return name }
         let prefix = ledger.basePrefix + "."
-        if name.hasPrefix(prefix), ledger.tensors[String(name.dropFirst(prefix.count))] != nil {
+        if name.hasPrefix(prefix), stored(String(name.dropFirst(prefix.count))) {
             return String(name.dropFirst(prefix.count))
         }
-        if ledger.tensors[prefix + name] != nil { return prefix + name }
+        if stored(prefix + name) { return prefix + name }
         return nil
+    }
+
+    /// The matrix `name` when the checkpoint keeps it quantized (checked against [rows, columns]), else nil — the
+    /// caller then loads it as float32 with `tensor(_:shape:)`.
+    public func quantizedMatrix(_ name: String, rows: Int, columns: Int) throws -> QuantizedMatrix? {
+        let full = fullName(name)
+        guard let stored = storedName(for: full), let matrix = ledger.quantized[stored] else { return nil }
+        guard matrix.rows == rows, matrix.columns == columns else {
+            throw ModelError.weightShape(name: full, expected: [rows, columns], found: [matrix.rows, matrix.columns], source: ledger.source)
+        }
+        ledger.used.insert(stored)
+        ledger.quantizedState[full] = matrix
+        return matrix
     }
 
     public func contains(_ name: String) -> Bool { storedName(for: fullName(name)) != nil }
@@ -76,7 +101,11 @@ public final class Weights: @unchecked Sendable {
     /// The float32 tensor `name`, checked against `shape` when given.
     public func tensor(_ name: String, shape: [Int]? = nil) throws -> Tensor {
         let full = fullName(name)
-        guard let stored = storedName(for: full), let tensor = ledger.tensors[stored] else {
+        guard let stored = storedName(for: full) else {
+            throw ModelError.missingWeight(name: full, source: ledger.source)
+        }
+        // A quantized matrix asked for as float32 (a layer without a quantized path) is dequantized once.
+        guard let tensor = try ledger.tensors[stored] ?? ledger.quantized[stored]?.dequantized() else {
             throw ModelError.missingWeight(name: full, source: ledger.source)
         }
         if let shape, tensor.shape != shape {

@@ -40,16 +40,19 @@ public enum ModelRegistry {
     public static var supportedModelTypes: [String] { table.keys.sorted() }
 
     /// Builds `task`'s model for `config` from `tensors` (name → tensor, file order).
-    public static func build(config: PretrainedConfig, tensors: [(String, Tensor)], source: String,
-                             task: ModelTask) throws -> (model: any PretrainedModel, report: LoadReport) {
+    /// `quantized`: matrices kept in their ggml block format (GGUF), multiplied directly by the layers that can.
+    public static func build(config: PretrainedConfig, tensors: [(String, Tensor)], quantized: [(String, QuantizedMatrix)] = [],
+                             source: String, task: ModelTask) throws -> (model: any PretrainedModel, report: LoadReport) {
         guard let entry = table[config.modelType] else {
             throw ModelError.unknownModelType(config.modelType, known: supportedModelTypes)
         }
-        let weights = Weights(tensors, source: source, basePrefix: entry.prefix)
+        let weights = Weights(tensors, quantized: quantized, source: source, basePrefix: entry.prefix)
         let model = try entry.build(config, weights, task)
-        return (model, LoadReport(unexpected: weights.unexpectedNames, newlyInitialized: weights.newlyInitializedNames,
-                                  stateDict: moduleNames(weights.stateDict, prefix: entry.prefix, task: task),
-                                  architecture: architectureName(config: config, task: task)))
+        var report = LoadReport(unexpected: weights.unexpectedNames, newlyInitialized: weights.newlyInitializedNames,
+                                stateDict: moduleNames(weights.stateDict, prefix: entry.prefix, task: task),
+                                architecture: architectureName(config: config, task: task))
+        report.quantizedState = weights.ledger.quantizedState
+        return (model, report)
     }
 }
 
@@ -62,4 +65,6 @@ public struct LoadReport: Sendable {
     public var stateDict: [String: Tensor] = [:]
     /// The Python class the model stands for (`BertForMaskedLM`), written as config.json's `architectures`.
     public var architecture: String? = nil
+    /// Parameters the model keeps quantized (GGUF), by module name; `savePretrained` writes them dequantized.
+    public var quantizedState: [String: QuantizedMatrix] = [:]
 }

@@ -35,13 +35,15 @@ extension AutoModel {
     /// Writes `config` (with `architectures` = the loaded class) and the parameters in `report.stateDict` to
     /// `folder`, creating it.
     public static func savePretrained(config: PretrainedConfig, report: LoadReport, to folder: URL) throws {
-        guard !report.stateDict.isEmpty else {
+        var state = report.stateDict
+        for (name, matrix) in report.quantizedState where state[name] == nil { state[name] = try matrix.dequantized() }
+        guard !state.isEmpty else {
             throw ModelError.invalidInput("save_pretrained: this model has no recorded parameters to save")
         }
         var saved = config
         if let architecture = report.architecture { saved["architectures"] = .array([.string(architecture)]) }
         try saved.save(to: folder)
-        try Safetensors.save(report.stateDict, to: folder.appendingPathComponent("model.safetensors").path,
+        try Safetensors.save(state, to: folder.appendingPathComponent("model.safetensors").path,
                              metadata: ["format": "pt"])
     }
 }

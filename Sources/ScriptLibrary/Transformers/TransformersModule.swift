@@ -49,8 +49,12 @@ enum TransformersModule {
         for task in ModelTask.allCases {
             m.attributes[task.rawValue] = .object(AutoClass(task.rawValue) { reference, kwargs, interp in
                 let gguf = kwargs.first(where: { $0.name == "gguf_file" })?.value
+                // GGUF weights are dequantized as transformers does unless `dequantize=False` keeps them in their
+                // block formats (the integer kernels: faster, smaller, activations rounded to 8 bits).
+                let dequantize = try kwargs.first(where: { $0.name == "dequantize" }).map { try interp.bool($0.value) } ?? true
                 let (model, report) = try gguf.map { !$0.isNone } == true
-                    ? AutoModel.fromPretrained(reference, ggufFile: try interp.string(gguf ?? .none, "gguf_file"), task: task, hub: hub)
+                    ? AutoModel.fromPretrained(reference, ggufFile: try interp.string(gguf ?? .none, "gguf_file"), task: task,
+                                               dequantize: dequantize, hub: hub)
                     : AutoModel.fromPretrained(reference, task: task, hub: hub)
                 if !report.newlyInitialized.isEmpty {
                     interp.writeStderr("Some weights of \(model.config.architectures?.first ?? task.rawValue) were not initialized from the model checkpoint at \(reference) and are newly initialized: \(report.newlyInitialized)\nYou should probably TRAIN this model on a down-stream task to be able to use it for predictions and inference.\n")

@@ -1,3 +1,4 @@
+import CImageSupport
 import Foundation
 
 // MARK: - Resize
@@ -119,16 +120,27 @@ extension Image {
     /// horizontal first (computing only the rows the vertical pass reads) unless the height shrinks
     /// while the width does not, then vertical first. The order matters: the intermediate image is
     /// rounded to 8 bits.
-    private func resizedConvolution(_ size: (width: Int, height: Int), _ filter: Resampling, _ box: [Float])
-        -> Image
-    {
+    ///
+    /// `window` (output columns and rows, default all) computes only that part of the output: each output pixel
+    /// depends only on its own coefficients, so this equals resizing fully and cropping. Callers pass a window only
+    /// when both passes run (`needsBothPasses`).
+    func resizedConvolution(
+        _ size: (width: Int, height: Int), _ filter: Resampling, _ box: [Float],
+        window: (columns: Range<Int>, rows: Range<Int>)? = nil
+    ) -> Image {
         let needHorizontal = size.width != width || box[0] != 0 || box[2] != Float(size.width)
         let needVertical = size.height != height || box[1] != 0 || box[3] != Float(size.height)
         let horizontalFirst = !(Float(size.width) >= box[2] - box[0] && Float(size.height) < box[3] - box[1])
         var vertical = ResampleCoefficients(
             inSize: height, in0: box[1], in1: box[3], outSize: size.height, filter: filter)
-        let horizontal = ResampleCoefficients(
+        var horizontal = ResampleCoefficients(
             inSize: width, in0: box[0], in1: box[2], outSize: size.width, filter: filter)
+        var size = size
+        if let window {
+            vertical = vertical.sliced(window.rows)
+            horizontal = horizontal.sliced(window.columns)
+            size = (window.columns.count, window.rows.count)
+        }
 
         var current = self
         if horizontalFirst {
@@ -172,6 +184,9 @@ extension Image {
     private func resample8Horizontal(_ coefficients: ResampleCoefficients, outWidth: Int, rows: Range<Int>) -> Image {
         let channels = mode.channels
         let kernel = coefficients.fixedPointWeights().map { Int32(truncatingIfNeeded: $0) }
+        if ResampleKernels.native, channels == 3 || channels == 4 {
+            return nativeHorizontal(coefficients, kernel: kernel, outWidth: outWidth, rows: rows)
+        }
         let taps = coefficients.taps
         let half = Int32(1 << (ResampleCoefficients.precisionBits - 1))
         let sourceWidth = width
@@ -237,6 +252,7 @@ extension Image {
     private func resample8Vertical(_ coefficients: ResampleCoefficients, outHeight: Int) -> Image {
         let rowLength = width * mode.channels
         let kernel = coefficients.fixedPointWeights().map { Int32(truncatingIfNeeded: $0) }
+        if ResampleKernels.native { return nativeVertical(coefficients, kernel: kernel, outHeight: outHeight) }
         let taps = coefficients.taps
         let half = Int32(1 << (ResampleCoefficients.precisionBits - 1))
         var out = [UInt8](repeating: 0, count: rowLength * outHeight)

@@ -108,6 +108,17 @@ struct ResampleCoefficients {
         }
     }
 
+    /// The coefficients of output pixels `range` only (a window of the output).
+    func sliced(_ range: Range<Int>) -> ResampleCoefficients {
+        ResampleCoefficients(
+            taps: taps, first: Array(first[range]), count: Array(count[range]),
+            weights: Array(weights[(range.lowerBound * taps)..<(range.upperBound * taps)]))
+    }
+
+    private init(taps: Int, first: [Int], count: [Int], weights: [Double]) {
+        (self.taps, self.first, self.count, self.weights) = (taps, first, count, weights)
+    }
+
     /// Resample.c's 8-bit path works in 22-bit fixed point (32 − 8 − 2 bits), rounding half away from zero.
     func fixedPointWeights() -> [Int] {
         weights.map { w in

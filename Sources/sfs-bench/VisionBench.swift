@@ -31,13 +31,23 @@ enum VisionBench {
         }
         let paths = try fm.contentsOfDirectory(atPath: photos).filter { $0.hasSuffix(".jpg") }.sorted().map { photos + "/" + $0 }
         let processor = try AutoImageProcessor.fromPretrained(clip)
+        // One thread: decode every photo, then one processor call on the batch (the processor's parallelism off).
         let preprocess = BenchTiming.best(minRuns: 3) {
-            for path in paths {
-                guard let image = try? Image.open(path) else { continue }
-                _ = try? processor(image).tensor("pixel_values")
-            }
+            let images = paths.compactMap { try? Image.open($0) }
+            _ = ImageBatchParallelism.$threads.withValue(1) { try? processor(images).tensor("pixel_values") }
         }
         print(String(format: "decode + CLIP preprocess %d JPEGs: %.1f ms", paths.count, preprocess * 1e3))
+        // Two threads, wall time whatever --clock says: photos decoded on two workers, then the processor call
+        // spreads the batch over two workers itself (ImageBatchParallelism). The reference processor has no
+        // parallel path; compare with its one-thread time.
+        let wasCPUClock = BenchTiming.useThreadCPUTime
+        BenchTiming.useThreadCPUTime = false
+        let parallel = BenchTiming.best(minRuns: 3) {
+            let images = decodeInParallel(paths, threads: 2)
+            _ = ImageBatchParallelism.$threads.withValue(2) { try? processor(images).tensor("pixel_values") }
+        }
+        BenchTiming.useThreadCPUTime = wasCPUClock
+        print(String(format: "decode + CLIP preprocess %d JPEGs, 2 threads (wall): %.1f ms", paths.count, parallel * 1e3))
 
         let (model, _) = try AutoModel.fromPretrained(vit, task: .imageClassification)
         for batch in [1, 8] {
@@ -54,4 +64,30 @@ enum VisionBench {
         let call = BenchTiming.best(minRuns: 3) { _ = try? detector(image, options) }
         print(String(format: "clip vit-b/32 zero-shot call (4 labels): %.1f ms", call * 1e3))
     }
+
+    /// `Image.open` of every path on `threads` workers (unreadable files are skipped, as in the one-thread loop).
+    static func decodeInParallel(_ paths: [String], threads: Int) -> [Image] {
+        let slots = DecodedSlots(count: paths.count)
+        DispatchQueue.concurrentPerform(iterations: threads) { worker in
+            for index in stride(from: worker, to: paths.count, by: threads) { slots.set(index, try? Image.open(paths[index])) }
+        }
+        return slots.images()
+    }
+}
+
+/// Decoded images written by index from several workers (raw storage: each slot has one writer).
+private final class DecodedSlots: @unchecked Sendable {
+    private let storage: UnsafeMutablePointer<Image?>
+    private let count: Int
+    init(count: Int) {
+        self.count = count
+        storage = .allocate(capacity: count)
+        storage.initialize(repeating: nil, count: count)
+    }
+    deinit {
+        storage.deinitialize(count: count)
+        storage.deallocate()
+    }
+    func set(_ index: Int, _ image: Image?) { storage[index] = image }
+    func images() -> [Image] { (0..<count).compactMap { storage[$0] } }
 }

@@ -62,4 +62,22 @@ int cis_jpeg_encode(const unsigned char *pixels, int width, int height, int chan
 
 void cis_free(void *pointer);
 
+// MARK: - Resize kernels (resample.c)
+
+/// 1 when this CPU runs the AVX2 resample kernels (checked once). Elsewhere the `_avx2` functions are portable C.
+int cis_resample_has_avx2(void);
+
+/// Pillow's 8-bit horizontal resample pass (Resample.c, bit-exact) for 3- or 4-channel interleaved rows: output
+/// pixel x in [out_x0, out_x1) of each of `rows` rows reads `count[x]` source pixels from `first[x]` with 22-bit
+/// fixed-point weights `kernel[x·taps …]`, and is written at column x − out_x0 of `dst`.
+void cis_resample_horizontal8_avx2(const unsigned char *src, ptrdiff_t src_stride, int src_width, int channels,
+                                   int rows, unsigned char *dst, ptrdiff_t dst_stride, int out_x0, int out_x1,
+                                   const int32_t *first, const int32_t *count, const int32_t *kernel, int taps);
+
+/// Pillow's 8-bit vertical resample pass (bit-exact): output row y (first `row_bytes` bytes) sums `count[y]` source
+/// rows from `first[y]` with weights `kernel[y·taps …]`.
+void cis_resample_vertical8_avx2(const unsigned char *src, ptrdiff_t src_stride, ptrdiff_t row_bytes,
+                                 unsigned char *dst, ptrdiff_t dst_stride, int out_rows, const int32_t *first,
+                                 const int32_t *count, const int32_t *kernel, int taps);
+
 #endif

@@ -12,9 +12,9 @@ struct Swin2SRStage: Sendable {
     let convs: [Conv2dLayer]  // one (1conv) or three (3conv, with leaky ReLU 0.2 between)
     let reembed: Conv2dLayer
 
-    func callAsFunction(_ x: Tensor, height: Int, width: Int, masks: [Tensor?]) throws -> Tensor {
+    func callAsFunction(_ x: Tensor, height: Int, width: Int, layouts: [Swin2SRWindows]) throws -> Tensor {
         var hidden = x
-        for (layer, mask) in zip(layers, masks) { hidden = try layer(hidden, height: height, width: width, mask: mask) }
+        for (layer, layout) in zip(layers, layouts) { hidden = try layer(hidden, height: height, width: width, windows: layout) }
         var map = try hidden.spatialMap(height: height, width: width)
         for (i, conv) in convs.enumerated() {
             map = try conv(map)
@@ -138,16 +138,16 @@ public final class Swin2SRModel: PretrainedModel {
 
         let embedded = try firstConvolution(normalized)
         var hidden = try embeddingNorm(embedding(embedded).flattenedTokens())
-        var maskCache: [Int: Tensor] = [:]
+        // One window layout per (window, shift), shared by the layers.
+        var layoutCache: [[Int]: Swin2SRWindows] = [:]
         for stage in stages {
-            let masks = try stage.layers.map { layer -> Tensor? in
-                guard layer.shift > 0 else { return nil }
-                if let cached = maskCache[layer.window] { return cached }
-                let mask = try layer.shiftMask(height: h, width: w)
-                maskCache[layer.window] = mask
-                return mask
+            let layouts = try stage.layers.map { layer -> Swin2SRWindows in
+                if let cached = layoutCache[[layer.window, layer.shift]] { return cached }
+                let layout = try Swin2SRWindows(batch: pixels.shape[0], height: h, width: w, window: layer.window, shift: layer.shift)
+                layoutCache[[layer.window, layer.shift]] = layout
+                return layout
             }
-            hidden = try stage(hidden, height: h, width: w, masks: masks)
+            hidden = try stage(hidden, height: h, width: w, layouts: layouts)
         }
         let body = try convAfterBody(finalNorm(hidden).spatialMap(height: h, width: w)).add(embedded)
 

@@ -74,53 +74,41 @@ struct Swin2SRLayer: Sendable {
         return index
     }
 
-    /// The shifted-window mask for a `height × width` map: [windows, 1, w², w²], −100 between different regions.
-    /// The reference adds it twice (once in the view, once after), so it is returned doubled.
-    func shiftMask(height: Int, width: Int) throws -> Tensor? {
-        guard shift > 0 else { return nil }
-        func region(_ i: Int, _ size: Int) -> Int { i < size - window ? 0 : (i < size - shift ? 1 : 2) }
-        let (rows, columns) = (height / window, width / window), count = window * window
-        var mask = [Float](repeating: 0, count: rows * columns * count * count)
-        for r in 0..<rows {
-            for c in 0..<columns {
-                let base = (r * columns + c) * count * count
-                let labels = (0..<count).map { p in
-                    region(r * window + p / window, height) * 3 + region(c * window + p % window, width)
-                }
-                for i in 0..<count where true {
-                    for j in 0..<count where labels[i] != labels[j] { mask[base + i * count + j] = -200 }
-                }
-            }
-        }
-        return try Tensor(mask, shape: [rows * columns, 1, count, count])
-    }
-
-    /// [B, H·W, C] → [B, H·W, C] for an `height × width` map (multiples of the window size).
-    func callAsFunction(_ x: Tensor, height: Int, width: Int, mask: Tensor?) throws -> Tensor {
+    /// [B, H·W, C] → [B, H·W, C] for an `height × width` map (multiples of the window size); `windows` is the
+    /// layout for this layer's shift.
+    func callAsFunction(_ x: Tensor, height: Int, width: Int, windows layout: Swin2SRWindows) throws -> Tensor {
         let (batch, channels) = (x.shape[0], x.shape[2])
-        let (rows, columns) = (height / window, width / window)
-        var map = try x.reshape([batch, height, width, channels])
-        if shift > 0 { map = try map.roll([-shift, -shift], dims: [1, 2]) }
-        // Window partition: [B, rows, w, columns, w, C] → [B, rows·columns, w², C].
-        let windows = try map.reshape([batch, rows, window, columns, window, channels]).permute([0, 1, 3, 2, 4, 5])
-            .contiguous().reshape([batch, rows * columns, window * window, channels])
+        let count = layout.windowsPerImage
+        let windows = try layout.partition(x)  // [B, windows, w², C]
         let headDim = channels / heads
         func split(_ t: Tensor) throws -> Tensor {
-            try t.reshape([batch, rows * columns, window * window, heads, headDim]).transpose(2, 3)
+            try t.reshape([batch, count, window * window, heads, headDim]).transpose(2, 3)
         }
-        func normalized(_ t: Tensor) throws -> Tensor {
-            try t.div(t.square().sum(dim: -1, keepdim: true).sqrt().clamp(min: 1e-12))
+        /// F.normalize(t, dim=-1) times `factor` ([heads, 1, 1] or nil): the factor is applied to the small norm
+        /// tensor, so the big one is touched by one multiply.
+        func normalized(_ t: Tensor, times factor: Tensor?) throws -> Tensor {
+            let norm = try t.square().sum(dim: -1, keepdim: true).sqrt().clamp(min: 1e-12)
+            return try t.mul(factor.map { try $0.div(norm) } ?? norm.reciprocal())
         }
-        let q = try normalized(split(query(windows))).mul(temperature)
-        let k = try normalized(split(key(windows)))
-        let bias = try mask.map { try positionBias.add($0) } ?? positionBias
-        let context = try Tensor.scaledDotProductAttention(query: q, key: k, value: split(value(windows)), attnMask: bias, scale: 1)
-        let attended = try output(context.transpose(2, 3).contiguous().reshape([batch, rows * columns, window * window, channels]))
-        // Window reverse.
-        var merged = try attended.reshape([batch, rows, columns, window, window, channels]).permute([0, 1, 3, 2, 4, 5])
-            .contiguous().reshape([batch, height, width, channels])
-        if shift > 0 { merged = try merged.roll([shift, shift], dims: [1, 2]) }
-        let hidden = try normBefore(merged.reshape([batch, height * width, channels])).add(x)
+        let q = try normalized(split(query(windows)), times: temperature)
+        let k = try normalized(split(key(windows)), times: nil)
+        let v = try split(value(windows))
+        func attend(_ start: Int, _ length: Int, _ bias: Tensor) throws -> Tensor {
+            let part = { (t: Tensor) throws -> Tensor in length == count ? t : try t.narrow(1, start: start, length: length) }
+            return try Tensor.scaledDotProductAttention(query: part(q), key: part(k), value: part(v), attnMask: bias, scale: 1)
+                .transpose(2, 3)  // [B, n, w², heads, d]
+        }
+        var context: Tensor
+        if let mask = layout.boundaryMask {
+            let interior = try attend(0, layout.interior, positionBias)
+            let boundary = try attend(layout.interior, count - layout.interior, positionBias.add(mask))
+            context = try Tensor.cat([interior, boundary], dim: 1)
+        } else {
+            context = try attend(0, count, positionBias).contiguous()
+        }
+        let attended = try output(context.reshape([batch, count, window * window, channels]))
+        let merged = try layout.merge(attended)
+        let hidden = try normBefore(merged).add(x)
         return try normAfter(down(activation(intermediate(hidden)))).add(hidden)
     }
 }

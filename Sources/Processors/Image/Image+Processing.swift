@@ -14,6 +14,23 @@ extension Image {
         return try resized(to: (width, height), resample: resample)
     }
 
+    /// `processorResized` then `centerCropped`, computing only the cropped pixels when the crop lies inside the
+    /// resized image (Media's `resizedThenCropped`); otherwise the two steps.
+    public func processorResizedAndCentered(
+        height: Int, width: Int, resample: Resampling, cropHeight: Int, cropWidth: Int
+    ) throws -> Image {
+        guard cropHeight > 0, cropWidth > 0 else {
+            throw ProcessorError.invalidArgument("center_crop: crop size must be positive, got \(cropHeight)×\(cropWidth)")
+        }
+        guard cropHeight <= height, cropWidth <= width, height != self.height, width != self.width, resample != .nearest else {
+            return try processorResized(height: height, width: width, resample: resample)
+                .centerCropped(height: cropHeight, width: cropWidth)
+        }
+        let top = floorDivide(height - cropHeight, 2), left = floorDivide(width - cropWidth, 2)
+        return try resizedThenCropped(
+            to: (width, height), resample: resample, crop: (left, top, left + cropWidth, top + cropHeight))
+    }
+
     /// `center_crop(image, (height, width))`: the centred window, zero-filled where it reaches outside the image
     /// (the reference pads with zeros first; the crop offsets floor-divide as Python's `//`).
     public func centerCropped(height cropHeight: Int, width cropWidth: Int) throws -> Image {

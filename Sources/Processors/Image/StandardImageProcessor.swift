@@ -20,7 +20,7 @@ public struct StandardImageProcessor: ImageProcessor {
     }
 
     /// The config read once per call with the reference's types.
-    struct Settings {
+    struct Settings: Sendable {
         let convertRGB: Bool
         let resize: SizeDict?
         let resample: Resampling
@@ -60,7 +60,7 @@ public struct StandardImageProcessor: ImageProcessor {
         let settings = try Settings(config.overriding(overrides), sizeDefaultsToSquare: sizeDefaultsToSquare)
         var output = BatchFeature()
         output.channelsLast = settings.channelsLast
-        output.set("pixel_values", .images(try images.map { try process($0, settings) }))
+        output.set("pixel_values", .images(try ImageBatchParallelism.map(images) { try process($0, settings) }))
         return output
     }
 
@@ -74,6 +74,12 @@ public struct StandardImageProcessor: ImageProcessor {
         }
         if let size = s.resize {
             let target = try size.outputSize(height: image.height, width: image.width)
+            if let crop = s.crop, let height = crop.height, let width = crop.width {
+                // Resize and center crop in one step that computes only the kept pixels (same bytes).
+                image = try image.processorResizedAndCentered(
+                    height: target.height, width: target.width, resample: s.resample, cropHeight: height, cropWidth: width)
+                return try PixelArray(image, rescale: s.rescale, mean: s.mean, std: s.std)
+            }
             image = try image.processorResized(height: target.height, width: target.width, resample: s.resample)
         }
         if let crop = s.crop, let height = crop.height, let width = crop.width {

@@ -14,6 +14,13 @@ enum Swin2SRBench {
             print("no \(folder): run Scripts/bench/swin2sr.py first (it writes the random checkpoint and the input)")
             return
         }
+        // `--clock cpu`: one thread and thread CPU time (loaded machine), as `swin2sr.py --clock cpu`.
+        let pairs = Array(zip(arguments, arguments.dropFirst()))
+        if pairs.contains(where: { $0 == "--clock" && $1 == "cpu" }) {
+            BenchTiming.useThreadCPUTime = true
+            GEMM.threadCount = 1
+        }
+        let runs = pairs.first { $0.0 == "--runs" }.flatMap { Int($0.1) } ?? 2
         let t0 = BenchTiming.now()
         let (model, _) = try AutoModel.fromPretrained(folder, task: .imageToImage)
         print(String(format: "load swin2sr: %.1f ms", (BenchTiming.now() - t0) * 1e3))
@@ -21,7 +28,7 @@ enum Swin2SRBench {
         guard let pixels = stored["pixel_values"] else { print("input.safetensors has no pixel_values"); return }
         let inputs = try ModelInputs(["pixel_values": pixels])
         var output: Tensor?
-        let seconds = BenchTiming.best(minRuns: 2, minSeconds: 0) { output = try? model.forward(inputs).tensor("reconstruction") }
+        let seconds = BenchTiming.best(minRuns: runs, minSeconds: 0) { output = try? model.forward(inputs).tensor("reconstruction") }
         print(String(format: "swin2sr x2 256x256 (pixel_values %@): %.1f ms", "\(pixels.shape)", seconds * 1e3))
         if let output, let reference = stored["reconstruction"], output.shape == reference.shape {
             let difference = zip(output.floats(), reference.floats()).map { abs($0 - $1) }.max() ?? 0

@@ -20,6 +20,15 @@ extension JSONValue {
         self = try result.get()
     }
 
+    /// Parse UTF-8 bytes already in memory (a tokenizer.json read whole), without copying them into `Data`.
+    public init(parsing bytes: [UInt8]) throws(JSONError) {
+        let result: Result<JSONValue, JSONError> = bytes.withUnsafeBufferPointer { buffer in
+            var parser = JSONParser(bytes: buffer)
+            do throws(JSONError) { return .success(try parser.parseDocument()) } catch { return .failure(error) }
+        }
+        self = try result.get()
+    }
+
     public init(parsing text: String) throws(JSONError) {
         try self.init(parsing: Data(text.utf8))
     }

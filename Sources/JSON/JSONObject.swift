@@ -11,7 +11,11 @@ import Foundation
 /// of a multilingual vocabulary — and its hashing normalizes every non-ASCII key, which is slow.
 public struct JSONObject: Sendable, Equatable {
     public private(set) var keys: [String] = []
-    private var storage: [JSONKey: JSONValue] = [:]
+    /// Values in key order (parallel to `keys`), so iterating a 150k-entry vocabulary walks two arrays and
+    /// hashes nothing.
+    public private(set) var values: [JSONValue] = []
+    /// Where each key sits in `keys`/`values`.
+    private var positions: [JSONKey: Int] = [:]
 
     public init() {}
 
@@ -21,7 +25,8 @@ public struct JSONObject: Sendable, Equatable {
 
     public init(minimumCapacity: Int) {
         keys.reserveCapacity(minimumCapacity)
-        storage.reserveCapacity(minimumCapacity)
+        values.reserveCapacity(minimumCapacity)
+        positions.reserveCapacity(minimumCapacity)
     }
 
     public var count: Int { keys.count }
@@ -29,21 +34,26 @@ public struct JSONObject: Sendable, Equatable {
 
     /// Read, insert (appended at the end), replace (position kept) or remove (`nil`).
     public subscript(key: String) -> JSONValue? {
-        get { storage[JSONKey(key)] }
+        get { positions[JSONKey(key)].map { values[$0] } }
         set {
             let wrapped = JSONKey(key)
             if let newValue {
-                if storage.updateValue(newValue, forKey: wrapped) == nil { keys.append(key) }
-            } else if storage.removeValue(forKey: wrapped) != nil {
-                keys.removeAll { JSONKey($0) == wrapped }
+                if let index = positions[wrapped] {
+                    values[index] = newValue
+                } else {
+                    positions[wrapped] = keys.count
+                    keys.append(key)
+                    values.append(newValue)
+                }
+            } else if let index = positions.removeValue(forKey: wrapped) {
+                keys.remove(at: index)
+                values.remove(at: index)
+                for (later, name) in keys.enumerated().dropFirst(index) { positions[JSONKey(name)] = later }
             }
         }
     }
 
-    public func contains(_ key: String) -> Bool { storage[JSONKey(key)] != nil }
-
-    /// Values in key order.
-    public var values: [JSONValue] { keys.map { storage[JSONKey($0)] ?? .null } }
+    public func contains(_ key: String) -> Bool { positions[JSONKey(key)] != nil }
 
     /// Merge `other` into this object: its keys overwrite ours in place, new keys are appended.
     public mutating func merge(_ other: JSONObject) {
@@ -52,7 +62,8 @@ public struct JSONObject: Sendable, Equatable {
 
     /// Equality ignores key order, like Python's `dict ==`.
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
-        lhs.storage == rhs.storage
+        guard lhs.count == rhs.count else { return false }
+        return zip(lhs.keys, lhs.values).allSatisfy { key, value in rhs[key] == value }
     }
 }
 
@@ -61,17 +72,19 @@ public struct JSONObject: Sendable, Equatable {
 extension JSONObject: Sequence {
     public struct Iterator: IteratorProtocol {
         fileprivate var keyIterator: IndexingIterator<[String]>
-        fileprivate let storage: [JSONKey: JSONValue]
+        fileprivate var valueIterator: IndexingIterator<[JSONValue]>
 
         public mutating func next() -> (key: String, value: JSONValue)? {
-            guard let key = keyIterator.next() else { return nil }
-            return (key, storage[JSONKey(key)] ?? .null)
+            guard let key = keyIterator.next(), let value = valueIterator.next() else { return nil }
+            return (key, value)
         }
     }
 
     public func makeIterator() -> Iterator {
-        Iterator(keyIterator: keys.makeIterator(), storage: storage)
+        Iterator(keyIterator: keys.makeIterator(), valueIterator: values.makeIterator())
     }
+
+    public var underestimatedCount: Int { keys.count }
 }
 
 extension JSONObject: ExpressibleByDictionaryLiteral {

@@ -4,7 +4,7 @@ import Foundation
 
 /// Keys keep the order they were first inserted in; assigning an existing key keeps its position and
 /// replaces the value, as Python's `dict` does (and as `json.loads` does for duplicate keys).
-/// Lookup is by hash, so `tokenizer.json` vocabularies with 250k entries stay fast.
+/// Lookup is by hash, iteration walks arrays: `tokenizer.json` vocabularies with 250k entries load fast.
 ///
 /// Keys are compared by their UTF-8 bytes, as Python compares `str` by code points. Swift's `String ==`
 /// treats canonically equivalent strings as equal ("é" and "e\u{301}"), which would merge distinct entries
@@ -14,8 +14,12 @@ public struct JSONObject: Sendable, Equatable {
     /// Values in key order (parallel to `keys`), so iterating a 150k-entry vocabulary walks two arrays and
     /// hashes nothing.
     public private(set) var values: [JSONValue] = []
-    /// Where each key sits in `keys`/`values`.
-    private var positions: [JSONKey: Int] = [:]
+    /// Where each key sits. The parser leaves it out for very large objects (a tokenizer vocabulary, only ever
+    /// iterated): lookups there scan the keys, and the first mutation builds the table.
+    private var positions: [JSONKey: Int]? = [:]
+
+    /// Objects with more members than this come from the parser without a position table.
+    static let indexedLimit = 4096
 
     public init() {}
 
@@ -26,34 +30,54 @@ public struct JSONObject: Sendable, Equatable {
     public init(minimumCapacity: Int) {
         keys.reserveCapacity(minimumCapacity)
         values.reserveCapacity(minimumCapacity)
-        positions.reserveCapacity(minimumCapacity)
+        positions?.reserveCapacity(minimumCapacity)
+    }
+
+    /// Members whose keys are known to be distinct (the parser checked them), in order.
+    init(distinctKeys keys: [String], values: [JSONValue]) {
+        self.keys = keys
+        self.values = values
+        positions = keys.count > Self.indexedLimit ? nil : Self.table(keys)
+    }
+
+    static func table(_ keys: [String]) -> [JSONKey: Int] {
+        var table = [JSONKey: Int](minimumCapacity: keys.count)
+        for (position, key) in keys.enumerated() { table[JSONKey(key)] = position }
+        return table
     }
 
     public var count: Int { keys.count }
     public var isEmpty: Bool { keys.isEmpty }
 
+    private func position(of key: String) -> Int? {
+        if let positions { return positions[JSONKey(key)] }
+        let wanted = JSONKey(key)
+        return keys.firstIndex { JSONKey($0) == wanted }
+    }
+
     /// Read, insert (appended at the end), replace (position kept) or remove (`nil`).
     public subscript(key: String) -> JSONValue? {
-        get { positions[JSONKey(key)].map { values[$0] } }
+        get { position(of: key).map { values[$0] } }
         set {
+            if positions == nil { positions = Self.table(keys) }
             let wrapped = JSONKey(key)
             if let newValue {
-                if let index = positions[wrapped] {
+                if let index = positions?[wrapped] {
                     values[index] = newValue
                 } else {
-                    positions[wrapped] = keys.count
+                    positions?[wrapped] = keys.count
                     keys.append(key)
                     values.append(newValue)
                 }
-            } else if let index = positions.removeValue(forKey: wrapped) {
+            } else if let index = positions?.removeValue(forKey: wrapped) {
                 keys.remove(at: index)
                 values.remove(at: index)
-                for (later, name) in keys.enumerated().dropFirst(index) { positions[JSONKey(name)] = later }
+                positions = Self.table(keys)
             }
         }
     }
 
-    public func contains(_ key: String) -> Bool { positions[JSONKey(key)] != nil }
+    public func contains(_ key: String) -> Bool { position(of: key) != nil }
 
     /// Merge `other` into this object: its keys overwrite ours in place, new keys are appended.
     public mutating func merge(_ other: JSONObject) {

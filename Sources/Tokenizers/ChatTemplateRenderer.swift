@@ -1,6 +1,7 @@
 // The seam between tokenizers and the Jinja template engine (target `Jinja`, built separately).
 // `PreTrainedTokenizer.applyChatTemplate` only needs "render this template with these variables";
 // the default is our Jinja engine (JinjaChatTemplateRenderer.swift); `ChatTemplates.register` replaces it.
+import JSON
 import Foundation
 
 /// Renders a chat template. Variables are JSON-like values: `messages`, `add_generation_prompt`,

@@ -1,6 +1,7 @@
 // The transformers-level tokenizer: a `Tokenizer` plus tokenizer_config.json (special tokens,
 // model_max_length, clean_up_tokenization_spaces, chat_template). This is what
 // `AutoTokenizer.fromPretrained` returns, like Python's `PreTrainedTokenizerFast`.
+import JSON
 import Foundation
 
 /// What `PreTrainedTokenizer.callAsFunction` pads to.
@@ -43,7 +44,7 @@ public struct PreTrainedTokenizer: Sendable {
         var backend = backend
         self.config = config
         func special(_ key: String) -> String? {
-            func read(_ v: JSONValue?) -> String? { v?.string ?? v?["content"]?.string }
+            func read(_ v: JSONValue?) -> String? { v?.stringValue ?? v?["content"]?.stringValue }
             return read(config[key]) ?? read(specialTokensMap?[key])
         }
         bosToken = special("bos_token")
@@ -54,19 +55,19 @@ public struct PreTrainedTokenizer: Sendable {
         clsToken = special("cls_token")
         maskToken = special("mask_token")
         // transformers treats model_max_length ≥ 1e30 as "no limit".
-        if let m = config["model_max_length"]?.double, m < 1e12 { modelMaxLength = Int(m) } else { modelMaxLength = nil }
-        paddingSide = PaddingDirection(rawValue: config["padding_side"]?.string ?? "right") ?? .right
-        truncationSide = TruncationDirection(rawValue: config["truncation_side"]?.string ?? "right") ?? .right
-        cleanUpTokenizationSpaces = config["clean_up_tokenization_spaces"]?.bool ?? false
+        if let m = config["model_max_length"]?.doubleValue, m < 1e12 { modelMaxLength = Int(m) } else { modelMaxLength = nil }
+        paddingSide = PaddingDirection(rawValue: config["padding_side"]?.stringValue ?? "right") ?? .right
+        truncationSide = TruncationDirection(rawValue: config["truncation_side"]?.stringValue ?? "right") ?? .right
+        cleanUpTokenizationSpaces = config["clean_up_tokenization_spaces"]?.boolValue ?? false
         decodesEndOfWordSuffixAsSpace = LegacyTokenizers.isCLIP(config: config)
         var named: [String: String] = [:]
-        if let list = config["chat_template"]?.array {
+        if let list = config["chat_template"]?.arrayValue {
             for entry in list {
-                if let n = entry["name"]?.string, let t = entry["template"]?.string { named[n] = t }
+                if let n = entry["name"]?.stringValue, let t = entry["template"]?.stringValue { named[n] = t }
             }
             chatTemplate = named["default"]
         } else {
-            chatTemplate = config["chat_template"]?.string
+            chatTemplate = config["chat_template"]?.stringValue
         }
         namedChatTemplates = named
         // transformers drives padding/truncation per call; the file's settings do not apply by default.
@@ -231,7 +232,7 @@ public enum AutoTokenizer {
         func optionalJSON(_ name: String) throws(TokenizerError) -> JSONValue? {
             let url = folder.appendingPathComponent(name)
             guard FileManager.default.fileExists(atPath: url.path) else { return nil }
-            return try JSONParser.parse(try readBytes(url))
+            return try parseJSON(try readBytes(url))
         }
         let config = try optionalJSON("tokenizer_config.json") ?? .object(JSONObject())
         let specialMap = try optionalJSON("special_tokens_map.json")

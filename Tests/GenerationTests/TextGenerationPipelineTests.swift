@@ -18,7 +18,7 @@ import Tokenizers
     }
 
     /// Reference values read with Hub's JSON parser (keeps key order and tells booleans from numbers).
-    static func value(_ json: HubJSON) -> PipelineValue {
+    static func value(_ json: JSONValue) -> PipelineValue {
         switch json {
         case .null: return .none
         case .bool(let b): return .bool(b)
@@ -30,8 +30,8 @@ import Tokenizers
         }
     }
 
-    static func fixture() throws -> HubJSON {
-        try HubJSON(contentsOf: GGUFLoadingTests.folder.appendingPathComponent("pipeline.json"))
+    static func fixture() throws -> JSONValue {
+        try JSONValue(contentsOf: GGUFLoadingTests.folder.appendingPathComponent("pipeline.json"))
     }
 
     @Test func callsMatchReference() throws {

@@ -3,6 +3,7 @@
 import Foundation
 import Testing
 @testable import Hub
+@testable import JSON
 
 @Suite struct JSONTests {
     @Test func floatsPrintLikePythonRepr() throws {

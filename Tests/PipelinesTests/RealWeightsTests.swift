@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Pipelines
+import Hub
 import Tokenizers
 
 /// The real checkpoints of Scripts/get-models against the reference's outputs on the same files
@@ -9,7 +10,7 @@ import Tokenizers
     static let expected: JSONValue? = {
         guard let url = Bundle.module.url(forResource: "Fixtures/real_weights", withExtension: "json"),
               let data = try? Data(contentsOf: url) else { return nil }
-        return try? JSONParser.parse([UInt8](data))
+        return try? JSONValue(parsing: data)
     }()
 
     /// The HF cache folder of a repo when a snapshot of it is present ($HF_HUB_CACHE, $HF_HOME/hub, ~/.cache/…).
@@ -29,8 +30,8 @@ import Tokenizers
             return
         }
         let minilm = try #require(Self.expected?["minilm"])
-        let sentences = (minilm["sentences"]?.array ?? []).compactMap(\.string)
-        let want = (minilm["embeddings"]?.array ?? []).map { ($0.array ?? []).compactMap(\.double) }
+        let sentences = (minilm["sentences"]?.arrayValue ?? []).compactMap(\.stringValue)
+        let want = (minilm["embeddings"]?.arrayValue ?? []).map { ($0.arrayValue ?? []).compactMap(\.doubleValue) }
         let embedder = try SentenceEmbeddings.fromPretrained(repo)
         for batchSize in [1, 4] {
             let got = try embedder.encode(sentences, batchSize: batchSize)
@@ -43,7 +44,7 @@ import Tokenizers
         }
         // Similarity matrix (what Examples/sentence_similarity.sfs prints).
         let got = try embedder.encode(sentences)
-        let similarity = (minilm["similarity"]?.array ?? []).map { ($0.array ?? []).compactMap(\.double) }
+        let similarity = (minilm["similarity"]?.arrayValue ?? []).map { ($0.arrayValue ?? []).compactMap(\.doubleValue) }
         for i in got.indices {
             for j in got.indices {
                 let s = Double(zip(got[i], got[j]).reduce(0) { $0 + $1.0 * $1.1 })
@@ -60,7 +61,7 @@ import Tokenizers
         }
         let fill = try #require(Self.expected?["splade_fill_mask"])
         let pipe = try Pipeline.make(task: "fill-mask", model: repo)
-        let got = try pipe(.string(fill["input"]?.string ?? ""))
+        let got = try pipe(.string(fill["input"]?.stringValue ?? ""))
         let want = ReferencePipelineTests.value(fill["output"] ?? .null)
         let difference = ReferencePipelineTests.compare(got, want)
         #expect(difference == nil, "\(difference ?? "")")

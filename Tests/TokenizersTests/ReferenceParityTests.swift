@@ -10,7 +10,7 @@ import Testing
         tokenizer.padding = nil
         tokenizer.truncation = nil
         let expected = try Fixtures.json("expected/\(name).json")
-        let cases = expected["single"]?.array ?? []
+        let cases = expected["single"]?.arrayValue ?? []
         #expect(cases.count == Fixtures.corpus.count)
         for (text, x) in zip(Fixtures.corpus, cases) {
             let e = try tokenizer.encode(text)
@@ -18,12 +18,12 @@ import Testing
             #expect(d == nil, "\(name) \(text.debugDescription.prefix(80)): \(d ?? "")")
             #expect(e.attentionMask == Array(repeating: 1, count: e.count))
             let plain = try tokenizer.encode(text, addSpecialTokens: false)
-            let plainExpected = x["ids_no_special"]?.array?.compactMap(\.int)
+            let plainExpected = x["ids_no_special"]?.arrayValue?.compactMap(\.intValue)
             #expect(plain.ids == plainExpected, "\(name) no special tokens \(text.debugDescription.prefix(60))")
             let decoded = try tokenizer.decode(e.ids, skipSpecialTokens: true)
-            #expect(decoded == x["decode"]?.string, "\(name) decode \(text.debugDescription.prefix(60))")
+            #expect(decoded == x["decode"]?.stringValue, "\(name) decode \(text.debugDescription.prefix(60))")
             let kept = try tokenizer.decode(e.ids, skipSpecialTokens: false)
-            #expect(kept == x["decode_keep_special"]?.string, "\(name) decode keep special \(text.debugDescription.prefix(60))")
+            #expect(kept == x["decode_keep_special"]?.stringValue, "\(name) decode keep special \(text.debugDescription.prefix(60))")
         }
     }
 
@@ -40,13 +40,13 @@ import Testing
     func streamingDecode(name: String) throws {
         guard let tokenizer = try Fixtures.tokenizer(name) else { return }
         let expected = try Fixtures.json("expected/\(name).json")
-        for x in expected["stream"]?.array ?? [] {
-            let skip = x["skip_special_tokens"]?.bool ?? true
+        for x in expected["stream"]?.arrayValue ?? [] {
+            let skip = x["skip_special_tokens"]?.boolValue ?? true
             var stream = StreamingDecoder(skipSpecialTokens: skip)
             var steps: [String?] = []
-            for id in x["ids"]?.array?.compactMap(\.int) ?? [] { steps.append(try stream.step(id, tokenizer: tokenizer)) }
-            let want = (x["steps"]?.array ?? []).map(\.string)
-            #expect(steps == want, "\(name) stream string \(x["string"]?.int ?? -1) skip \(skip)")
+            for id in x["ids"]?.arrayValue?.compactMap(\.intValue) ?? [] { steps.append(try stream.step(id, tokenizer: tokenizer)) }
+            let want = (x["steps"]?.arrayValue ?? []).map(\.stringValue)
+            #expect(steps == want, "\(name) stream string \(x["string"]?.intValue ?? -1) skip \(skip)")
         }
     }
 
@@ -56,7 +56,7 @@ import Testing
         tokenizer.padding = nil
         tokenizer.truncation = nil
         let expected = try Fixtures.json("expected/\(name).json")
-        for ((a, b), x) in zip(Fixtures.pairs, expected["pairs"]?.array ?? []) {
+        for ((a, b), x) in zip(Fixtures.pairs, expected["pairs"]?.arrayValue ?? []) {
             let d = difference(try tokenizer.encode(a, pair: b), x)
             #expect(d == nil, "\(name) pair \(a) / \(b): \(d ?? "")")
         }
@@ -67,22 +67,22 @@ import Testing
         guard var tokenizer = try Fixtures.tokenizer(name) else { return }
         tokenizer.padding = nil
         let expected = try Fixtures.json("expected/\(name).json")
-        for x in expected["truncation"]?.array ?? [] {
-            let strategy = TruncationStrategy(rawValue: x["strategy"]?.string ?? "") ?? .longestFirst
-            let direction = TruncationDirection(rawValue: x["direction"]?.string ?? "") ?? .right
+        for x in expected["truncation"]?.arrayValue ?? [] {
+            let strategy = TruncationStrategy(rawValue: x["strategy"]?.stringValue ?? "") ?? .longestFirst
+            let direction = TruncationDirection(rawValue: x["direction"]?.stringValue ?? "") ?? .right
             tokenizer.truncation = TruncationParameters(
-                maxLength: x["max_length"]?.int ?? 0, stride: x["stride"]?.int ?? 0, strategy: strategy,
+                maxLength: x["max_length"]?.intValue ?? 0, stride: x["stride"]?.intValue ?? 0, strategy: strategy,
                 direction: direction)
-            let label = "\(name) \(strategy) \(direction) max \(x["max_length"]?.int ?? 0) stride \(x["stride"]?.int ?? 0) pair \(x["pair"]?.int ?? -1)"
+            let label = "\(name) \(strategy) \(direction) max \(x["max_length"]?.intValue ?? 0) stride \(x["stride"]?.intValue ?? 0) pair \(x["pair"]?.intValue ?? -1)"
             let result: Result<Encoding, TokenizerError>
-            if let p = x["pair"]?.int {
+            if let p = x["pair"]?.intValue {
                 result = Result { () throws(TokenizerError) in try tokenizer.encode(Fixtures.pairs[p].0, pair: Fixtures.pairs[p].1) }
             } else {
                 result = Result { () throws(TokenizerError) in try tokenizer.encode(Fixtures.corpus[4]) }
             }
             switch result {
             case .success(let e):
-                #expect(x["error"] == nil, "\(label): the reference fails (\(x["error"]?.string ?? "")) but we encoded")
+                #expect(x["error"] == nil, "\(label): the reference fails (\(x["error"]?.stringValue ?? "")) but we encoded")
                 if let ex = x["encoding"] {
                     let d = difference(e, ex)
                     #expect(d == nil, "\(label): \(d ?? "")")
@@ -98,20 +98,20 @@ import Testing
         guard var tokenizer = try Fixtures.tokenizer(name) else { return }
         tokenizer.truncation = nil
         let expected = try Fixtures.json("expected/\(name).json")
-        let batch = expected["padding_batch"]?.array?.compactMap(\.string) ?? []
-        for x in expected["padding"]?.array ?? [] {
+        let batch = expected["padding_batch"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        for x in expected["padding"]?.arrayValue ?? [] {
             let p = x["params"]!
             tokenizer.padding = PaddingParameters(
-                strategy: p["length"]?.int.map { .fixed($0) } ?? .longest,
-                direction: PaddingDirection(rawValue: p["direction"]?.string ?? "right") ?? .right,
-                padToMultipleOf: p["pad_to_multiple_of"]?.int, padId: p["pad_id"]?.int ?? 0, padTypeId: 0,
-                padToken: p["pad_token"]?.string ?? "[PAD]")
+                strategy: p["length"]?.intValue.map { .fixed($0) } ?? .longest,
+                direction: PaddingDirection(rawValue: p["direction"]?.stringValue ?? "right") ?? .right,
+                padToMultipleOf: p["pad_to_multiple_of"]?.intValue, padId: p["pad_id"]?.intValue ?? 0, padTypeId: 0,
+                padToken: p["pad_token"]?.stringValue ?? "[PAD]")
             let encodings = try tokenizer.encodeBatch(batch)
-            for (e, ex) in zip(encodings, x["batch"]?.array ?? []) {
+            for (e, ex) in zip(encodings, x["batch"]?.arrayValue ?? []) {
                 let d = difference(e, ex)
                 #expect(d == nil, "\(name) padding \(p): \(d ?? "")")
             }
-            guard let expectedPairs = x["pairs"]?.array, !expectedPairs.isEmpty else { continue }
+            guard let expectedPairs = x["pairs"]?.arrayValue, !expectedPairs.isEmpty else { continue }
             let pairs = Array(Fixtures.pairs.prefix(2))
             let pairEncodings = try tokenizer.encodeBatch(pairs.map(\.0), pairs: pairs.map(\.1))
             for (e, ex) in zip(pairEncodings, expectedPairs) {
@@ -125,7 +125,7 @@ import Testing
     func vocabularySize(name: String) throws {
         guard let tokenizer = try Fixtures.tokenizer(name) else { return }
         let expected = try Fixtures.json("expected/\(name).json")
-        #expect(tokenizer.vocabularySize(withAddedTokens: true) == expected["vocab_size"]?.int)
-        #expect(tokenizer.vocabularySize(withAddedTokens: false) == expected["vocab_size_no_added"]?.int)
+        #expect(tokenizer.vocabularySize(withAddedTokens: true) == expected["vocab_size"]?.intValue)
+        #expect(tokenizer.vocabularySize(withAddedTokens: false) == expected["vocab_size_no_added"]?.intValue)
     }
 }

@@ -1,4 +1,5 @@
 // Corrupt and hostile inputs must produce errors, never crashes.
+import JSON
 import Foundation
 import Testing
 @testable import Tokenizers

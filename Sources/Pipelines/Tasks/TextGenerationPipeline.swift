@@ -100,7 +100,7 @@ public struct TextGenerationPipeline: TextPipeline {
         let chat = Self.isChat(item) ? item.list : nil
         var continueFinalMessage = false
         if let chat {
-            let messages = try chat.map { message -> [String: Tokenizers.JSONValue] in
+            let messages = try chat.map { message -> [String: JSONValue] in
                 guard case .dict(let pairs) = message else { throw PipelineError.invalidInput("a chat message must be a dict") }
                 return Dictionary(pairs.map { ($0.0, $0.1.tokenizerJSON) }, uniquingKeysWith: { $1 })
             }
@@ -180,15 +180,15 @@ extension PipelineValue {
     }
 
     /// Chat message fields as the tokenizer's template variables.
-    var tokenizerJSON: Tokenizers.JSONValue {
+    var tokenizerJSON: JSONValue {
         switch self {
         case .none: return .null
         case .bool(let b): return .bool(b)
-        case .int(let i): return .number(Double(i))
-        case .double(let d): return .number(d)
+        case .int(let i): return .int(i)
+        case .double(let d): return .double(d)
         case .string(let s): return .string(s)
         case .list(let items): return .array(items.map(\.tokenizerJSON))
-        case .dict(let pairs): return .object(Tokenizers.JSONObject(pairs.map { ($0.0, $0.1.tokenizerJSON) }))
+        case .dict(let pairs): return .object(JSONObject(pairs.map { ($0.0, $0.1.tokenizerJSON) }))
         // Chat templates see text; an image or tensor in a message has no JSON form here.
         case .image, .tensor: return .null
         }

@@ -1,5 +1,6 @@
 import Script
 import Tensors
+import Hub
 import Tokenizers
 
 /// `AutoTokenizer.from_pretrained(…)`: callable like Python's fast tokenizers, returning a `BatchEncoding`.
@@ -9,7 +10,7 @@ final class TokenizerObject: ScriptObject {
     init(_ tokenizer: PreTrainedTokenizer) { self.tokenizer = tokenizer }
 
     var className: String {
-        let configured = tokenizer.config["tokenizer_class"]?.string ?? "PreTrainedTokenizerFast"
+        let configured = tokenizer.config["tokenizer_class"]?.stringValue ?? "PreTrainedTokenizerFast"
         return configured.hasSuffix("Fast") ? configured : configured + "Fast"
     }
     var typeName: String { className }
@@ -182,16 +183,16 @@ final class TokenizerObject: ScriptObject {
                                              Parameter("padding", default: .bool(false)), Parameter("truncation", default: .bool(false)),
                                              Parameter("max_length", default: Value.none), Parameter("return_tensors", default: Value.none),
                                              Parameter("return_dict", default: .bool(false))], varKeyword: "kwargs") { this, a, interp in
-            let messages = try interp.iterate(a[0]).map { message -> [String: Tokenizers.JSONValue] in
+            let messages = try interp.iterate(a[0]).map { message -> [String: JSONValue] in
                 guard case .dict(let d) = message else { throw ScriptError.typeError("each message must be a dict with 'role' and 'content'") }
-                var result: [String: Tokenizers.JSONValue] = [:]
+                var result: [String: JSONValue] = [:]
                 for entry in d.entries {
                     guard case .str(let key) = entry.key else { continue }
                     result[key] = try ChatValues.json(entry.value, interp)
                 }
                 return result
             }
-            var extra: [String: Tokenizers.JSONValue] = [:]
+            var extra: [String: JSONValue] = [:]
             if !a[1].isNone { extra["tools"] = try ChatValues.json(a[1], interp) }
             if !a[2].isNone { extra["documents"] = try ChatValues.json(a[2], interp) }
             if case .dict(let kwargs) = a[12] {
@@ -216,16 +217,16 @@ final class TokenizerObject: ScriptObject {
 
 /// Script values → the JSON values chat templates render.
 enum ChatValues {
-    static func json(_ value: Value, _ interp: Interpreter) throws -> Tokenizers.JSONValue {
+    static func json(_ value: Value, _ interp: Interpreter) throws -> JSONValue {
         switch value {
         case .none: return .null
         case .bool(let b): return .bool(b)
-        case .int(let n): return .number(Double(n))
-        case .float(let d): return .number(d)
+        case .int(let n): return .int(n)
+        case .float(let d): return .double(d)
         case .str(let s): return .string(s)
         case .list, .tuple: return .array(try interp.iterate(value).map { try json($0, interp) })
         case .dict(let d):
-            return .object(Tokenizers.JSONObject(try d.entries.compactMap { entry -> (String, Tokenizers.JSONValue)? in
+            return .object(JSONObject(try d.entries.compactMap { entry -> (String, JSONValue)? in
                 guard case .str(let key) = entry.key else { return nil }
                 return (key, try json(entry.value, interp))
             }))

@@ -1,5 +1,6 @@
 // The flat tables from a tokenizer.json `"type"` (and `model.type`) to the component it builds.
 // Adding a component is one line here plus its file. Unknown types are errors that name the type.
+import JSON
 import Foundation
 
 typealias NormalizerBuilder = @Sendable (JSONValue) throws(TokenizerError) -> any Normalizer
@@ -14,7 +15,7 @@ enum ComponentRegistry {
     static let normalizers: [String: NormalizerBuilder] = [
         "BertNormalizer": { j throws(TokenizerError) in
             let c = "BertNormalizer"
-            let strip: Bool? = j["strip_accents"].flatMap { $0.isNull ? nil : $0.bool }
+            let strip: Bool? = j["strip_accents"].flatMap { $0.isNull ? nil : $0.boolValue }
             return BertNormalizer(
                 cleanText: try j.bool("clean_text", default: true, in: c),
                 handleChineseChars: try j.bool("handle_chinese_chars", default: true, in: c),
@@ -44,7 +45,7 @@ enum ComponentRegistry {
                 throw .invalidField(component: "Precompiled", field: "precompiled_charsmap", expected: "base64 text")
             }
             if encoded.isNull { return SequenceNormalizer(normalizers: []) }
-            guard let text = encoded.string, let data = Data(base64Encoded: text) else {
+            guard let text = encoded.stringValue, let data = Data(base64Encoded: text) else {
                 throw .invalidField(component: "Precompiled", field: "precompiled_charsmap", expected: "base64 text")
             }
             if data.isEmpty { return SequenceNormalizer(normalizers: []) }
@@ -116,8 +117,8 @@ enum ComponentRegistry {
         "BPE": { j throws(TokenizerError) in
             let c = "BPE"
             var merges: [(String, String)] = []
-            for (i, m) in (j["merges"]?.array ?? []).enumerated() {
-                if let s = m.string {
+            for (i, m) in (j["merges"]?.arrayValue ?? []).enumerated() {
+                if let s = m.stringValue {
                     // Split on the UTF-8 space byte: splitting a String by Character runs grapheme breaking.
                     var u = s
                     let pair: (String, String)? = u.withUTF8 { bytes in
@@ -132,7 +133,7 @@ enum ComponentRegistry {
                         throw .invalidConfiguration("BPE: merge \(i) \"\(s)\" is not two tokens separated by one space")
                     }
                     merges.append(pair)
-                } else if let pair = m.array, pair.count == 2, let a = pair[0].string, let b = pair[1].string {
+                } else if let pair = m.arrayValue, pair.count == 2, let a = pair[0].stringValue, let b = pair[1].stringValue {
                     merges.append((a, b))
                 } else {
                     throw .invalidConfiguration("BPE: merge \(i) must be \"a b\" or [\"a\", \"b\"]")
@@ -163,12 +164,12 @@ enum ComponentRegistry {
         "Unigram": { j throws(TokenizerError) in
             var pieces: [(String, Double)] = []
             for (i, entry) in try j.requiredArray("vocab", in: "Unigram").enumerated() {
-                guard let pair = entry.array, pair.count == 2, let piece = pair[0].string, let score = pair[1].double else {
+                guard let pair = entry.arrayValue, pair.count == 2, let piece = pair[0].stringValue, let score = pair[1].doubleValue else {
                     throw .invalidConfiguration("Unigram: vocab entry \(i) must be [piece, score]")
                 }
                 pieces.append((piece, score))
             }
-            let unk: Int? = j["unk_id"].flatMap { $0.isNull ? nil : $0.int }
+            let unk: Int? = j["unk_id"].flatMap { $0.isNull ? nil : $0.intValue }
             return try UnigramModel(
                 pieces: pieces, unknownId: unk, byteFallback: try j.bool("byte_fallback", default: false, in: "Unigram"))
         },
@@ -196,13 +197,13 @@ enum ComponentRegistry {
                 return result
             }
             var specials: [String: TemplateProcessing.SpecialToken] = [:]
-            for (key, value) in j["special_tokens"]?.object ?? JSONObject() {
-                let ids = (value["ids"]?.array ?? []).compactMap(\.int)
-                let tokens = (value["tokens"]?.array ?? []).compactMap(\.string)
+            for (key, value) in j["special_tokens"]?.objectValue ?? JSONObject() {
+                let ids = (value["ids"]?.arrayValue ?? []).compactMap(\.intValue)
+                let tokens = (value["tokens"]?.arrayValue ?? []).compactMap(\.stringValue)
                 guard ids.count == tokens.count else {
                     throw .invalidConfiguration("TemplateProcessing: special token \"\(key)\" has \(ids.count) ids but \(tokens.count) tokens")
                 }
-                specials[value["id"]?.string ?? key] = .init(ids: ids, tokens: tokens)
+                specials[value["id"]?.stringValue ?? key] = .init(ids: ids, tokens: tokens)
             }
             return try TemplateProcessing(single: try pieces("single"), pair: try pieces("pair"), specialTokens: specials)
         },
@@ -289,9 +290,9 @@ enum ComponentRegistry {
 
     static func buildModel(_ j: JSONValue) throws(TokenizerError) -> any TokenizerModel {
         // Old files omit model.type; the reference then guesses from the fields present.
-        var type = j["type"]?.string
+        var type = j["type"]?.stringValue
         if type == nil {
-            if j["merges"] != nil { type = "BPE" } else if j["vocab"]?.array != nil { type = "Unigram" }
+            if j["merges"] != nil { type = "BPE" } else if j["vocab"]?.arrayValue != nil { type = "Unigram" }
             else if j["continuing_subword_prefix"] != nil || j["max_input_chars_per_word"] != nil { type = "WordPiece" }
             else if j["vocab"] != nil { type = "WordLevel" }
         }
@@ -315,7 +316,7 @@ enum ComponentRegistry {
     // MARK: Shared field readers
 
     static func metaspaceScheme(_ j: JSONValue) throws(TokenizerError) -> MetaspacePreTokenizer.PrependScheme {
-        if let s = j["prepend_scheme"]?.string {
+        if let s = j["prepend_scheme"]?.stringValue {
             guard let scheme = MetaspacePreTokenizer.PrependScheme(rawValue: s) else {
                 throw .invalidField(component: "Metaspace", field: "prepend_scheme", expected: "always, never or first")
             }
@@ -326,7 +327,7 @@ enum ComponentRegistry {
     }
 
     static func tokenPair(_ j: JSONValue?, _ component: String, _ field: String) throws(TokenizerError) -> (String, Int) {
-        guard let a = j?.array, a.count == 2, let t = a[0].string, let id = a[1].int else {
+        guard let a = j?.arrayValue, a.count == 2, let t = a[0].stringValue, let id = a[1].intValue else {
             throw .invalidField(component: component, field: field, expected: "[token, id]")
         }
         return (t, id)

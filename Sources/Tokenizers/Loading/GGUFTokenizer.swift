@@ -1,3 +1,4 @@
+import JSON
 // A tokenizer from a GGUF file's `tokenizer.ggml.*` metadata, built as transformers 4.55 does in
 // integrations/ggml.py (`GGUFTokenizerSkeleton`, `GGUFLlamaConverter`) followed by `LlamaTokenizerFast.__init__`
 // (its `update_post_processor`). We build the same tokenizer.json the converter would serialize and load it
@@ -85,9 +86,9 @@ struct GGUFTokenizerConverter {
         var seen: [String: Int] = [:]
         for (id, text) in metadata.tokens.enumerated() {
             // A Python dict built from the list keeps the first position and the last id of a repeated token.
-            if let at = seen[text] { vocabulary[at].value = .number(Double(id)); continue }
+            if let at = seen[text] { vocabulary[at].value = .int(id); continue }
             seen[text] = vocabulary.count
-            vocabulary.append((text, .number(Double(id))))
+            vocabulary.append((text, .int(id)))
         }
         let model: JSONValue = .object(JSONObject([
             ("type", .string("BPE")), ("dropout", .null), ("unk_token", unk.map(JSONValue.string) ?? .null),
@@ -107,7 +108,7 @@ struct GGUFTokenizerConverter {
         }
         let added: [JSONValue] = specials.map { id in
             .object(JSONObject([
-                ("id", .number(Double(id))), ("content", .string(metadata.tokens[id])), ("single_word", .bool(false)),
+                ("id", .int(id)), ("content", .string(metadata.tokens[id])), ("single_word", .bool(false)),
                 ("lstrip", .bool(false)), ("rstrip", .bool(false)), ("normalized", .bool(false)), ("special", .bool(true)),
             ]))
         }
@@ -137,7 +138,7 @@ struct GGUFTokenizerConverter {
             preTokenizer = .null
         }
         if addPrefixSpace {
-            decoders.append(.object(JSONObject([("type", .string("Strip")), ("content", .string(" ")), ("start", .number(1)), ("stop", .number(0))])))
+            decoders.append(.object(JSONObject([("type", .string("Strip")), ("content", .string(" ")), ("start", .int(1)), ("stop", .int(0))])))
         }
 
         // LlamaTokenizerFast.update_post_processor: "<bos>:0 $A:0" and "<bos>:0 $A:0 <bos>:1 $B:1" (add_bos_token
@@ -145,17 +146,17 @@ struct GGUFTokenizerConverter {
         var postProcessor: JSONValue = .null
         if let bos, let bosId = metadata.bosTokenId {
             func special(_ typeId: Int) -> JSONValue {
-                .object(JSONObject([("SpecialToken", .object(JSONObject([("id", .string(bos)), ("type_id", .number(Double(typeId)))])))]))
+                .object(JSONObject([("SpecialToken", .object(JSONObject([("id", .string(bos)), ("type_id", .int(typeId))])))]))
             }
             func sequence(_ name: String, _ typeId: Int) -> JSONValue {
-                .object(JSONObject([("Sequence", .object(JSONObject([("id", .string(name)), ("type_id", .number(Double(typeId)))])))]))
+                .object(JSONObject([("Sequence", .object(JSONObject([("id", .string(name)), ("type_id", .int(typeId))])))]))
             }
             postProcessor = .object(JSONObject([
                 ("type", .string("TemplateProcessing")),
                 ("single", .array([special(0), sequence("A", 0)])),
                 ("pair", .array([special(0), sequence("A", 0), special(1), sequence("B", 1)])),
                 ("special_tokens", .object(JSONObject([(bos, .object(JSONObject([
-                    ("id", .string(bos)), ("ids", .array([.number(Double(bosId))])), ("tokens", .array([.string(bos)])),
+                    ("id", .string(bos)), ("ids", .array([.int(bosId)])), ("tokens", .array([.string(bos)])),
                 ])))]))),
             ]))
         }

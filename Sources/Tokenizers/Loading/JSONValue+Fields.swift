@@ -1,21 +1,22 @@
+import JSON
 // Field access with defaults and typed errors, for component builders.
 
 extension JSONValue {
     func bool(_ key: String, default value: Bool, in component: String) throws(TokenizerError) -> Bool {
         guard let v = self[key], !v.isNull else { return value }
-        guard let b = v.bool else { throw .invalidField(component: component, field: key, expected: "a boolean") }
+        guard let b = v.boolValue else { throw .invalidField(component: component, field: key, expected: "a boolean") }
         return b
     }
 
     func int(_ key: String, default value: Int, in component: String) throws(TokenizerError) -> Int {
         guard let v = self[key], !v.isNull else { return value }
-        guard let i = v.int else { throw .invalidField(component: component, field: key, expected: "an integer") }
+        guard let i = v.intValue else { throw .invalidField(component: component, field: key, expected: "an integer") }
         return i
     }
 
     func optionalString(_ key: String, in component: String) throws(TokenizerError) -> String? {
         guard let v = self[key], !v.isNull else { return nil }
-        guard let s = v.string else { throw .invalidField(component: component, field: key, expected: "a string") }
+        guard let s = v.stringValue else { throw .invalidField(component: component, field: key, expected: "a string") }
         return s
     }
 
@@ -31,7 +32,7 @@ extension JSONValue {
     }
 
     func requiredArray(_ key: String, in component: String) throws(TokenizerError) -> [JSONValue] {
-        guard let a = self[key]?.array else { throw .invalidField(component: component, field: key, expected: "an array") }
+        guard let a = self[key]?.arrayValue else { throw .invalidField(component: component, field: key, expected: "an array") }
         return a
     }
 
@@ -49,7 +50,7 @@ extension JSONValue {
 
     /// The component's `"type"` tag.
     func typeName(of component: String) throws(TokenizerError) -> String {
-        guard let t = self["type"]?.string else {
+        guard let t = self["type"]?.stringValue else {
             throw .invalidField(component: component, field: "type", expected: "a string naming the component type")
         }
         return t

@@ -2,12 +2,13 @@
 // NFC, whitespace runs to one space, lowercase; CLIP's own split regex (pieces kept, the rest dropped)
 // then GPT-2's byte level; BPE with "</w>" ending each word; `<|startoftext|> A <|endoftext|>` around
 // the text (RobertaProcessing without offset trimming).
+import JSON
 import Foundation
 
 extension LegacyTokenizers {
     /// True for folders whose tokenizer_config.json names CLIP's tokenizer classes.
     static func isCLIP(config: JSONValue) -> Bool {
-        guard let name = config["tokenizer_class"]?.string else { return false }
+        guard let name = config["tokenizer_class"]?.stringValue else { return false }
         return name == "CLIPTokenizer" || name == "CLIPTokenizerFast"
     }
 
@@ -28,7 +29,7 @@ extension LegacyTokenizers {
         -> Tokenizer
     {
         let vocab = try parseVocabulary(
-            try JSONParser.parse(try readBytes(folder.appendingPathComponent("vocab.json"))), component: "vocab.json")
+            try parseJSON(try readBytes(folder.appendingPathComponent("vocab.json"))), component: "vocab.json")
         let merges = try readMerges(folder.appendingPathComponent("merges.txt"))
         let unk = specialToken("unk_token", config, specialTokensMap, default: "<|endoftext|>") ?? "<|endoftext|>"
         let bos = specialToken("bos_token", config, specialTokensMap, default: "<|startoftext|>") ?? "<|startoftext|>"
@@ -39,7 +40,7 @@ extension LegacyTokenizers {
         let model = try BPEModel(
             vocabulary: vocab, merges: merges, unknownToken: unk, continuingSubwordPrefix: "", endOfWordSuffix: "</w>",
             fuseUnknown: false, byteFallback: false, ignoreMerges: false)
-        let pipeline = try JSONParser.parse(Array(clipPipeline.utf8))
+        let pipeline = try parseJSON(Array(clipPipeline.utf8))
         let normalizer = try ComponentRegistry.buildNormalizer(pipeline["normalizer"] ?? .null)
         // transformers re-adds the config's added_tokens_decoder with its flags (CLIP's are `normalized`).
         var added = addedTokensDecoder(config)
@@ -60,14 +61,14 @@ extension LegacyTokenizers {
 
     /// tokenizer_config.json's `added_tokens_decoder` ({"id": {"content", "lstrip", …}}), by id.
     static func addedTokensDecoder(_ config: JSONValue) -> [AddedToken] {
-        guard let entries = config["added_tokens_decoder"]?.object else { return [] }
+        guard let entries = config["added_tokens_decoder"]?.objectValue else { return [] }
         var tokens: [AddedToken] = []
-        for (key, value) in entries.entries {
-            guard let id = Int(key), let content = value["content"]?.string else { continue }
+        for (key, value) in entries {
+            guard let id = Int(key), let content = value["content"]?.stringValue else { continue }
             tokens.append(AddedToken(
-                id: id, content: content, singleWord: value["single_word"]?.bool ?? false,
-                lstrip: value["lstrip"]?.bool ?? false, rstrip: value["rstrip"]?.bool ?? false,
-                normalized: value["normalized"]?.bool ?? false, special: value["special"]?.bool ?? false))
+                id: id, content: content, singleWord: value["single_word"]?.boolValue ?? false,
+                lstrip: value["lstrip"]?.boolValue ?? false, rstrip: value["rstrip"]?.boolValue ?? false,
+                normalized: value["normalized"]?.boolValue ?? false, special: value["special"]?.boolValue ?? false))
         }
         return tokens
     }

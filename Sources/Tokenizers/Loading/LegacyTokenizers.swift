@@ -1,10 +1,11 @@
 // Tokenizers from pre-tokenizer.json files, built the way transformers' converters build them
 // (`convert_slow_tokenizer.py`: BertConverter for vocab.txt, GPT2Converter for vocab.json + merges.txt).
+import JSON
 import Foundation
 
 enum LegacyTokenizers {
     static func specialToken(_ key: String, _ config: JSONValue, _ map: JSONValue?, default value: String? = nil) -> String? {
-        func read(_ v: JSONValue?) -> String? { v?.string ?? v?["content"]?.string }
+        func read(_ v: JSONValue?) -> String? { v?.stringValue ?? v?["content"]?.stringValue }
         return read(config[key]) ?? read(map?[key]) ?? value
     }
 
@@ -26,8 +27,8 @@ enum LegacyTokenizers {
         guard let clsId = vocab[TokenKey(cls)], let sepId = vocab[TokenKey(sep)] else {
             throw .invalidConfiguration("vocab.txt: \(cls) and \(sep) must be in the vocabulary")
         }
-        let lowercase = config["do_lower_case"]?.bool ?? true
-        let strip: Bool? = config["strip_accents"]?.bool
+        let lowercase = config["do_lower_case"]?.boolValue ?? true
+        let strip: Bool? = config["strip_accents"]?.boolValue
         let model = try WordPieceModel(vocabulary: vocab, unknownToken: unk, continuingSubwordPrefix: "##", maxInputCharsPerWord: 100)
         let processor = try TemplateProcessing(
             single: [.special(id: cls, typeId: 0), .sequence(isPair: false, typeId: 0), .special(id: sep, typeId: 0)],
@@ -45,7 +46,7 @@ enum LegacyTokenizers {
         added.sort { $0.id < $1.id }
         return try Tokenizer(
             normalizer: BertNormalizer(
-                cleanText: true, handleChineseChars: config["tokenize_chinese_chars"]?.bool ?? true, stripAccents: strip,
+                cleanText: true, handleChineseChars: config["tokenize_chinese_chars"]?.boolValue ?? true, stripAccents: strip,
                 lowercase: lowercase),
             preTokenizer: BertPreTokenizer(), model: model, postProcessor: processor,
             decoder: WordPieceDecoder(prefix: "##", cleanup: true), addedTokens: added)
@@ -56,7 +57,7 @@ enum LegacyTokenizers {
         -> Tokenizer
     {
         let vocab = try parseVocabulary(
-            try JSONParser.parse(try readBytes(folder.appendingPathComponent("vocab.json"))), component: "vocab.json")
+            try parseJSON(try readBytes(folder.appendingPathComponent("vocab.json"))), component: "vocab.json")
         let mergesText = String(decoding: try readBytes(folder.appendingPathComponent("merges.txt")), as: UTF8.self)
         var merges: [(String, String)] = []
         for (i, rawLine) in mergesText.split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
@@ -68,7 +69,7 @@ enum LegacyTokenizers {
             }
             merges.append((String(parts[0]), String(parts[1])))
         }
-        let addPrefixSpace = config["add_prefix_space"]?.bool ?? false
+        let addPrefixSpace = config["add_prefix_space"]?.boolValue ?? false
         let model = try BPEModel(
             vocabulary: vocab, merges: merges, unknownToken: nil, continuingSubwordPrefix: nil, endOfWordSuffix: nil,
             fuseUnknown: false, byteFallback: false, ignoreMerges: false)

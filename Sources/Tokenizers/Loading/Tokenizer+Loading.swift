@@ -1,4 +1,5 @@
 // Building a `Tokenizer` from tokenizer.json (reference `tokenizer/serialization.rs`).
+import JSON
 import Foundation
 
 extension Tokenizer {
@@ -9,11 +10,11 @@ extension Tokenizer {
 
     /// Parses tokenizer.json text.
     public init(jsonBytes bytes: [UInt8]) throws(TokenizerError) {
-        try self.init(json: try JSONParser.parse(bytes))
+        try self.init(json: try parseJSON(bytes))
     }
 
     init(json: JSONValue) throws(TokenizerError) {
-        guard json.object != nil else { throw .invalidJSON("tokenizer.json must be an object") }
+        guard json.objectValue != nil else { throw .invalidJSON("tokenizer.json must be an object") }
         func component<T>(_ key: String, _ build: (JSONValue) throws(TokenizerError) -> T) throws(TokenizerError) -> T? {
             guard let j = json[key], !j.isNull else { return nil }
             return try build(j)
@@ -27,9 +28,9 @@ extension Tokenizer {
         let postProcessor = try component("post_processor", ComponentRegistry.buildPostProcessor)
         let decoder = try component("decoder", ComponentRegistry.buildDecoder)
         var added: [AddedToken] = []
-        for (i, t) in (json["added_tokens"]?.array ?? []).enumerated() {
+        for (i, t) in (json["added_tokens"]?.arrayValue ?? []).enumerated() {
             let c = "added_tokens[\(i)]"
-            guard let id = t["id"]?.int, let content = t["content"]?.string else {
+            guard let id = t["id"]?.intValue, let content = t["content"]?.stringValue else {
                 throw .invalidConfiguration("\(c) needs an integer id and a string content")
             }
             let special = try t.bool("special", default: false, in: c)
@@ -54,11 +55,11 @@ extension Tokenizer {
         if let p = json["padding"], !p.isNull {
             let c = "padding"
             var strategy = PaddingParameters.Strategy.longest
-            if let fixed = p["strategy"]?["Fixed"]?.int { strategy = .fixed(fixed) }
+            if let fixed = p["strategy"]?["Fixed"]?.intValue { strategy = .fixed(fixed) }
             padding = PaddingParameters(
                 strategy: strategy,
                 direction: PaddingDirection(rawValue: (try p.string("direction", default: "Right", in: c)).lowercased()) ?? .right,
-                padToMultipleOf: p["pad_to_multiple_of"]?.int, padId: try p.int("pad_id", default: 0, in: c),
+                padToMultipleOf: p["pad_to_multiple_of"]?.intValue, padId: try p.int("pad_id", default: 0, in: c),
                 padTypeId: try p.int("pad_type_id", default: 0, in: c), padToken: try p.string("pad_token", default: "[PAD]", in: c))
         }
     }
@@ -84,4 +85,9 @@ extension String {
 func readBytes(_ url: URL) throws(TokenizerError) -> [UInt8] {
     guard let data = FileManager.default.contents(atPath: url.path) else { throw .fileNotFound(url.path) }
     return [UInt8](data)
+}
+
+/// Parses JSON bytes with the shared parser, reporting a syntax error as a tokenizer error.
+func parseJSON(_ bytes: [UInt8]) throws(TokenizerError) -> JSONValue {
+    do { return try JSONValue(parsing: bytes) } catch { throw .invalidJSON(error.description) }
 }

@@ -1,3 +1,4 @@
+import JSON
 // Models turn one pre-tokenized word into tokens (reference `tokenizers/src/models`).
 
 protocol TokenizerModel: Sendable {
@@ -65,13 +66,13 @@ func reverseVocabulary(_ vocab: [TokenKey: Int], component: String) throws(Token
 
 /// Reads a `{token: id}` JSON object.
 func parseVocabulary(_ json: JSONValue?, component: String) throws(TokenizerError) -> [TokenKey: Int] {
-    guard let object = json?.object else {
+    guard let object = json?.objectValue else {
         throw .invalidField(component: component, field: "vocab", expected: "an object of token → id")
     }
     var vocab: [TokenKey: Int] = [:]
     vocab.reserveCapacity(object.count)
     for (token, value) in object {
-        guard let id = value.int else {
+        guard let id = value.intValue else {
             throw .invalidField(component: component, field: "vocab[\(token)]", expected: "an integer id")
         }
         vocab[TokenKey(token)] = id

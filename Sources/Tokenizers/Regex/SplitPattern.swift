@@ -1,3 +1,4 @@
+import JSON
 // The pattern of Split / Replace components: a literal string or a regex. Regexes we know by heart
 // run on hand-written matchers (KnownSplitPatterns.swift); anything else runs on Swift's Regex engine
 // with Unicode-scalar semantics, which gives scalar offsets directly.
@@ -83,8 +84,8 @@ enum SplitPattern: Sendable {
 
     /// Parses `{"String": "…"}` or `{"Regex": "…"}`.
     static func parse(_ json: JSONValue?, component: String) throws(TokenizerError) -> SplitPattern {
-        if let s = json?["String"]?.string { return .literal(Array(s.unicodeScalars)) }
-        if let r = json?["Regex"]?.string { return try .regex(source: r) }
+        if let s = json?["String"]?.stringValue { return .literal(Array(s.unicodeScalars)) }
+        if let r = json?["Regex"]?.stringValue { return try .regex(source: r) }
         throw .invalidField(component: component, field: "pattern", expected: #"{"String": …} or {"Regex": …}"#)
     }
 
@@ -135,7 +136,7 @@ enum SplitDelimiterBehavior: String, Sendable {
     case contiguous = "Contiguous"
 
     static func parse(_ json: JSONValue?, component: String) throws(TokenizerError) -> SplitDelimiterBehavior {
-        guard let s = json?.string, let b = SplitDelimiterBehavior(rawValue: s) else {
+        guard let s = json?.stringValue, let b = SplitDelimiterBehavior(rawValue: s) else {
             throw .invalidField(
                 component: component, field: "behavior",
                 expected: "one of Removed, Isolated, MergedWithPrevious, MergedWithNext, Contiguous")

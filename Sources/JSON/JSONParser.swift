@@ -20,6 +20,15 @@ extension JSONValue {
         self = try result.get()
     }
 
+    /// Parse UTF-8 bytes already in memory (a tokenizer.json read whole), without copying them into `Data`.
+    public init(parsing bytes: [UInt8]) throws(JSONError) {
+        let result: Result<JSONValue, JSONError> = bytes.withUnsafeBufferPointer { buffer in
+            var parser = JSONParser(bytes: buffer)
+            do throws(JSONError) { return .success(try parser.parseDocument()) } catch { return .failure(error) }
+        }
+        self = try result.get()
+    }
+
     public init(parsing text: String) throws(JSONError) {
         try self.init(parsing: Data(text.utf8))
     }
@@ -85,12 +94,17 @@ struct JSONParser {
     private mutating func parseObject() throws(JSONError) -> JSONValue {
         try enterContainer()
         position += 1  // {
-        var object = JSONObject()
+        var keys: [String] = []
+        var values: [JSONValue] = []
+        // Duplicate keys are rare but legal (the last value wins at the first key's place, as json.loads does):
+        // a cheap FNV-1a fingerprint per key finds candidates, and only then the exact, slower path runs.
+        var fingerprints = FingerprintSet()
+        var mayRepeat = false
         skipWhitespace()
         if peek() == UInt8(ascii: "}") {
             position += 1
             depth -= 1
-            return .object(object)
+            return .object(JSONObject())
         }
         while true {
             skipWhitespace()
@@ -100,18 +114,28 @@ struct JSONParser {
             guard peek() == UInt8(ascii: ":") else { throw error("expected ':' after the object key \"\(key)\"") }
             position += 1
             skipWhitespace()
-            object[key] = try parseValue()
+            let value = try parseValue()
+            if !fingerprints.insert(Self.fingerprint(key)) { mayRepeat = true }
+            keys.append(key)
+            values.append(value)
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","): position += 1
             case UInt8(ascii: "}"):
                 position += 1
                 depth -= 1
-                return .object(object)
+                return .object(mayRepeat ? JSONObject(zip(keys, values)) : JSONObject(distinctKeys: keys, values: values))
             case nil: throw error("unexpected end of document, expected ',' or '}'")
             default: throw error("expected ',' or '}' after an object member")
             }
         }
+    }
+
+    /// FNV-1a over the key's UTF-8 bytes (never 0, the empty slot of `FingerprintSet`).
+    private static func fingerprint(_ key: String) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in key.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        return hash | 1
     }
 
     private mutating func parseArray() throws(JSONError) -> JSONValue {
@@ -319,5 +343,33 @@ struct JSONParser {
             lineStart = index + 1
         }
         return JSONError(reason: reason, offset: position, line: line, column: end - lineStart + 1)
+    }
+}
+
+/// An open-addressing set of non-zero 64-bit fingerprints: the duplicate-key check of a 150k-key vocabulary
+/// costs a few nanoseconds a key (Swift's `Set` hashes each integer again with SipHash).
+struct FingerprintSet {
+    private var slots = [UInt64](repeating: 0, count: 16)
+    private var count = 0
+
+    /// Adds `fingerprint`; false when it was already there.
+    mutating func insert(_ fingerprint: UInt64) -> Bool {
+        if (count + 1) * 2 > slots.count { grow() }
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: fingerprint >> 7) & mask
+        while slots[slot] != 0 {
+            if slots[slot] == fingerprint { return false }
+            slot = (slot + 1) & mask
+        }
+        slots[slot] = fingerprint
+        count += 1
+        return true
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = [UInt64](repeating: 0, count: old.count * 2)
+        count = 0
+        for fingerprint in old where fingerprint != 0 { _ = insert(fingerprint) }
     }
 }

@@ -5,7 +5,8 @@
 #
 #   Scripts/bench/all.sh [suite ...]     suites: tensors1 tensors2 ops encoders generation gguf vision swin2sr language
 #
-# Needs ~/.reference-venv (see README) and, for gguf, the SmolLM2 GGUF from Scripts/get-models.
+# Needs ~/.reference-venv (see README), for gguf the SmolLM2 GGUF from Scripts/get-models (and LLAMA_BENCH, a
+# llama-bench built outside the repository as docs/GGUF.md says), for vision the wheels of Scripts/bench/vision.py.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 PY="${PYTHON:-$HOME/.reference-venv/bin/python}"
@@ -36,10 +37,9 @@ run_suite() {
         echo "# ours"; $BENCH generation ;;
     gguf)
         [[ -n "$GGUF" ]] || { echo "no SmolLM2 GGUF (Scripts/get-models)"; return; }
-        if [[ -n "${LLAMA_BENCH:-}" ]]; then echo "# llama.cpp"; "$LLAMA_BENCH" -m "$GGUF" -t 2 -p 32 -n 128; fi
-        echo "# ours"; $BENCH generation --gguf "$GGUF" ;;
+        Scripts/bench/gguf_generation.sh "$GGUF" "${LLAMA_BENCH:-}" 2 ;;
     vision)
-        echo "# PyTorch"; "$PY" -P Scripts/bench/vision.py
+        echo "# PyTorch"; "$PY" -P Scripts/bench/vision.py /tmp/wheels
         echo "# ours"; $BENCH vision ;;
     swin2sr)
         echo "# PyTorch"; "$PY" -P Scripts/bench/swin2sr.py --threads 2

@@ -119,15 +119,21 @@ extension JSONObject: ExpressibleByDictionaryLiteral {
 
 // MARK: - Key
 
-/// A dictionary key that hashes and compares the UTF-8 bytes (code points), not the Unicode canonical form.
-struct JSONKey: Hashable, Sendable {
-    let text: String
+/// A dictionary key that hashes and compares the UTF-8 bytes (code points), not the Unicode canonical form:
+/// JSON object keys here, and every vocabulary, cache and added-token table of the tokenizers (as `TokenKey`).
+/// It is also faster: hashing a non-ASCII `String` normalizes it first.
+public struct JSONKey: Hashable, Sendable {
+    public let string: String
 
-    init(_ text: String) { self.text = text }
+    public init(_ string: String) {
+        var contiguous = string
+        contiguous.makeContiguousUTF8()
+        self.string = contiguous
+    }
 
-    static func == (lhs: JSONKey, rhs: JSONKey) -> Bool {
-        var left = lhs.text
-        var right = rhs.text
+    public static func == (lhs: JSONKey, rhs: JSONKey) -> Bool {
+        var left = lhs.string
+        var right = rhs.string
         return left.withUTF8 { a in
             right.withUTF8 { b in
                 guard a.count == b.count else { return false }
@@ -137,8 +143,8 @@ struct JSONKey: Hashable, Sendable {
         }
     }
 
-    func hash(into hasher: inout Hasher) {
-        var copy = text
+    public func hash(into hasher: inout Hasher) {
+        var copy = string
         copy.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 }

@@ -15,17 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include "VectorMathAVX2.h"
+#include "PackedGEMMDriver.h"
 
-enum {
-    MR = 6,   // rows of the register tile
-    NR = 16,  // columns of the register tile (two ymm vectors)
-};
 
 /// Cache blocking for AMD Zen 3 (32 KiB L1d, 512 KiB L2 per core); see docs/GEMM.md.
 /// KC: a 16-column panel of B (kc × 16 floats = 16 KiB) stays in L1 while the row panels stream past.
 /// MC: a packed block of A (mc × kc = 144 KiB) stays in L2. NC: packed B (kc × nc = 2 MiB) in L3.
 /// 384/96, 384/144, 512/72 and nc = 4096 measured the same within the noise of this shared machine.
-enum { KC = 256, MC = 144, NC = 2048 };
+enum { MC = 144, NC = 2048 };  // KC: PackedGEMMDriver.h
 /// How far ahead (in floats, 16 k-steps of a 6-row panel) the micro-kernel prefetches A.
 enum { PREFETCH_A = 96 };
 
@@ -284,9 +281,8 @@ static ptrdiff_t even_block(ptrdiff_t extent, ptrdiff_t limit, ptrdiff_t unit) {
     return round_up((extent + blocks - 1) / blocks, unit);
 }
 
-int sfk_sgemm_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha, const float *a, ptrdiff_t rsa,
-                   ptrdiff_t csa, const float *b, ptrdiff_t rsb, ptrdiff_t csb, float beta, float *c,
-                   ptrdiff_t ldc) {
+int sfk_packed_gemm(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha, const float *a, ptrdiff_t rsa,
+                    ptrdiff_t csa, sfk_b_packer pack, const void *context, float beta, float *c, ptrdiff_t ldc) {
     if (m <= 0 || n <= 0) return 0;
     // Blocks of equal size (rounded to whole tiles) rather than full blocks and a thin remainder: a
     // 6-row remainder block would stream all of packed B from L3 for a sliver of the work.
@@ -298,7 +294,7 @@ int sfk_sgemm_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha, const flo
         ptrdiff_t nc = n - jc < nc_max ? n - jc : nc_max;
         for (ptrdiff_t pc = 0; pc < k; pc += kc_max) {
             ptrdiff_t kc = k - pc < kc_max ? k - pc : kc_max;
-            pack_b(kc, nc, b + pc * rsb + jc * csb, rsb, csb, pb);
+            pack(context, pc, kc, jc, nc, pb);
             float block_beta = pc == 0 ? beta : 1.0f;
             for (ptrdiff_t ic = 0; ic < m; ic += mc_max) {
                 ptrdiff_t mc = m - ic < mc_max ? m - ic : mc_max;
@@ -308,6 +304,25 @@ int sfk_sgemm_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha, const flo
         }
     }
     return 0;
+}
+
+/// A strided B matrix, for `pack_strided_b`.
+typedef struct {
+    const float *b;
+    ptrdiff_t rs, cs;
+} strided_b;
+
+static void pack_strided_b(const void *context, ptrdiff_t row, ptrdiff_t rows, ptrdiff_t column, ptrdiff_t columns,
+                           float *out) {
+    const strided_b *matrix = context;
+    pack_b(rows, columns, matrix->b + row * matrix->rs + column * matrix->cs, matrix->rs, matrix->cs, out);
+}
+
+int sfk_sgemm_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha, const float *a, ptrdiff_t rsa,
+                   ptrdiff_t csa, const float *b, ptrdiff_t rsb, ptrdiff_t csb, float beta, float *c,
+                   ptrdiff_t ldc) {
+    strided_b matrix = {b, rsb, csb};
+    return sfk_packed_gemm(m, n, k, alpha, a, rsa, csa, pack_strided_b, &matrix, beta, c, ldc);
 }
 
 #pragma clang attribute pop

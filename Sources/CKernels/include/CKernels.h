@@ -108,6 +108,24 @@ int sfk_sgemm_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha, const flo
                    ptrdiff_t csa, const float *b, ptrdiff_t rsb, ptrdiff_t csb, float beta, float *c,
                    ptrdiff_t ldc);
 
+// MARK: - Convolution
+
+/// The geometry of one 2-D convolution over one image and one group (all sizes in elements).
+typedef struct {
+    ptrdiff_t channels, height, width;  // input, for this group
+    ptrdiff_t kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, dilation_h, dilation_w;
+    ptrdiff_t out_h, out_w;
+} sfk_conv_geometry;
+
+/// Output pixels [first_pixel, first_pixel + pixel_count) of a 2-D convolution as an implicit GEMM:
+/// out[o·ldo + j] = Σ_r weight[o·R + r] · patch(r, first_pixel + j) + beta · out[o·ldo + j] for the
+/// out_channels rows o, with R = channels·kernel_h·kernel_w and patch(r, ·) the im2col row r (zero where
+/// the window leaves the image). The patch matrix is never stored: its panels are packed straight from
+/// `input` (channels contiguous planes). Single-threaded; 0, or −1 when buffers could not be allocated.
+int sfk_conv2d_avx2(const sfk_conv_geometry *geometry, const float *input, const float *weight,
+                    ptrdiff_t out_channels, ptrdiff_t first_pixel, ptrdiff_t pixel_count, float beta, float *out,
+                    ptrdiff_t ldo);
+
 #ifdef __cplusplus
 }
 #endif

@@ -144,6 +144,14 @@ public enum GEMM {
     /// OpenBLAS for what it does better here: vector shapes (m = 1 or n = 1, its bandwidth-bound gemv;
     /// our kernel would pack the whole matrix first) and everything on CPUs without AVX2 + FMA, where
     /// ours is the portable Swift kernel at a third of OpenBLAS's speed (docs/GEMM.md).
+    /// The threads a product may use when our AVX2 packed kernel computes matrix products (nil when
+    /// OpenBLAS or the portable kernel does): for kernels built on the same driver, such as the
+    /// implicit-GEMM convolution.
+    static func ownKernelThreads() -> Int? {
+        let (backend, threads) = state.withLock { ($0.backend, $0.singleThreadedSections > 0 ? 1 : $0.threads) }
+        return NativeKernels.isEnabled && usesOwnKernel(backend, m: 2, n: 2) ? threads : nil
+    }
+
     static func usesOwnKernel(_ backend: Backend, m: Int, n: Int) -> Bool {
         switch backend {
         case .native: return true

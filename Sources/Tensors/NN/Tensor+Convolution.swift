@@ -42,11 +42,29 @@ extension Tensor {
             op: op, input: shape, weight: weight.shape, stride: stride, padding: padding, dilation: dilation, groups: groups)
         try Tensor.checkBias(bias, channels: outChannels, op: op)
         let x = try denseFloat(op), w = try weight.denseFloat(op)
-        let result = try Tensor.filledWithBias(bias, shape: [n, outChannels, geometry.outH, geometry.outW], op: op)
+        if geometry.isPatchify, !geometry.isPointwise, groups == 1 {
+            let result = Tensor.uninitializedFloats([n, outChannels, geometry.outH, geometry.outW])
+            let biasValues = try bias.map { try $0.floatOperand(op).contiguous() }
+            Tensor.patchifyConvolution(
+                x.floatPointer, images: n, geometry: geometry, weight: w.floatPointer, outChannels: outChannels,
+                bias: biasValues?.floatPointer, into: result.mutableFloatPointer)
+            return result
+        }
+        let outShape = [n, outChannels, geometry.outH, geometry.outW]
+        let beta: Float = bias == nil ? 0 : 1
+        if !geometry.isPointwise, GEMM.ownKernelThreads() != nil {
+            let result = try Tensor.filledWithBias(bias, shape: outShape, op: op)
+            if Tensor.implicitGEMMConvolution(
+                x.floatPointer, images: n, groups: groups, geometry: geometry, weight: w.floatPointer,
+                outChannels: outChannels, beta: beta, into: result.mutableFloatPointer)
+            {
+                return result
+            }
+        }
+        let result = try Tensor.filledWithBias(bias, shape: outShape, op: op)
         let outPlane = geometry.outH * geometry.outW
         let groupIn = geometry.channels, groupOut = outChannels / groups
         let xp = x.floatPointer, wp = w.floatPointer, out = result.mutableFloatPointer
-        let beta: Float = bias == nil ? 0 : 1
         if geometry.isPointwise {
             // 1×1, stride 1, no padding: the input planes already are the patch matrix.
             for image in 0..<n {

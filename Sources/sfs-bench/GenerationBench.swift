@@ -15,8 +15,27 @@ enum GenerationBench {
         let layers = 12, hidden = 768, heads = 12, vocab = 50257, positions = 1024
         let json = #"{"model_type": "gpt2", "n_embd": 768, "n_layer": 12, "n_head": 12, "vocab_size": 50257, "n_positions": 1024, "tie_word_embeddings": true}"#
         let config = PretrainedConfig(try JSONValue(parsing: json).objectValue ?? JSONObject(), nameOrPath: "gpt2-small-random")
+        // `--clock cpu`: one thread, the calling thread's CPU time (for comparisons on a loaded machine).
+        if let flag = arguments.firstIndex(of: "--clock"), flag + 1 < arguments.count, arguments[flag + 1] == "cpu" {
+            BenchTiming.useThreadCPUTime = true
+            GEMM.threadCount = 1
+        }
+        if let flag = arguments.firstIndex(of: "--threads"), flag + 1 < arguments.count, let threads = Int(arguments[flag + 1]) {
+            GEMM.threadCount = threads
+        }
         let random = RandomGenerator(seed: 0)
-        func normal(_ shape: [Int]) throws -> Tensor { try Tensor.randn(shape, generator: random).mul(0.02) }
+        // N(0, 0.02²) weights filled a million values at a time (the same values as one `randn` call): a single
+        // `randn` of the 154 MB embedding table holds three temporaries of its size at once, which set the
+        // process's peak RSS above what the model itself needs.
+        func normal(_ shape: [Int]) throws -> Tensor {
+            let result = Tensor(zeros: shape)
+            let target = result.basePointer(as: Float.self), count = result.count, chunk = 1 << 20
+            for start in stride(from: 0, to: count, by: chunk) {
+                let piece = try Tensor.randn([Swift.min(chunk, count - start)], generator: random).mul(0.02).contiguous()
+                (target + start).update(from: piece.basePointer(as: Float.self), count: piece.count)
+            }
+            return result
+        }
         var tensors: [(String, Tensor)] = [
             ("transformer.wte.weight", try normal([vocab, hidden])), ("transformer.wpe.weight", try normal([positions, hidden])),
             ("transformer.ln_f.weight", Tensor.ones([hidden])), ("transformer.ln_f.bias", Tensor.zeros([hidden])),
@@ -72,7 +91,9 @@ enum GenerationBench {
         // per token), measured alone on one token's hidden state.
         let x = try normal([1, 1, hidden])
         let head = BenchTiming.best { _ = try? x.linear(weight: tensors[0].1) }
-        let projections = try [normal([3 * hidden, hidden]), normal([hidden, hidden]), normal([4 * hidden, hidden]), normal([hidden, 4 * hidden])]
+        // GPT-2's Conv1D weights are [in, out]; the model multiplies by their transposed views, as here.
+        let projections = try [normal([hidden, 3 * hidden]), normal([hidden, hidden]), normal([hidden, 4 * hidden]), normal([4 * hidden, hidden])]
+            .map { try $0.transpose(0, 1) }
         let xs = [x, x, x, try normal([1, 1, 4 * hidden])]
         let blockMatmuls = BenchTiming.best { for (w, input) in zip(projections, xs) { _ = try? input.linear(weight: w) } }
         print(String(format: "per decode token: %.2f ms total; LM head GEMV %.2f ms; 12 blocks' projections %.2f ms; rest (attention, norms, mask, sampling) %.2f ms",

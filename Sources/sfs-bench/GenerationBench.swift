@@ -106,6 +106,15 @@ enum GenerationBench {
         let blockMatmuls = BenchTiming.best { for (w, input) in zip(projections, xs) { _ = try? input.linear(weight: w) } }
         print(String(format: "per decode token: %.2f ms total; LM head GEMV %.2f ms; 12 blocks' projections %.2f ms; rest (attention, norms, mask, sampling) %.2f ms",
                      decodeBest / 128 * 1e3, head * 1e3, 12 * blockMatmuls * 1e3, (decodeBest / 128 - head - 12 * blockMatmuls) * 1e3))
+        // Prefill's projections (32 rows) on the Conv1D layout the model uses ([in, out], transposed views) against
+        // the [out, in] copies the loader used to make: whether reading the stored layout costs the GEMM anything.
+        let rows32 = try filled([32, hidden]), rows32Wide = try filled([32, 4 * hidden])
+        let inputs32 = [rows32, rows32, rows32, rows32Wide]
+        let views32 = BenchTiming.best { for (w, input) in zip(projections, inputs32) { _ = try? input.linear(weight: w) } }
+        let copies = projections.map { $0.contiguous() }
+        let copies32 = BenchTiming.best { for (w, input) in zip(copies, inputs32) { _ = try? input.linear(weight: w) } }
+        print(String(format: "prefill projections, 32 rows × 12 blocks: %.1f ms on [in, out] views, %.1f ms on [out, in] copies",
+                     12 * views32 * 1e3, 12 * copies32 * 1e3))
         let bandwidth = memcpyBandwidth()
         let weightBytes = Double(parameters - positions * hidden) * 4  // wpe rows are read one at a time
         print(String(format: "memcpy bandwidth %.1f GB/s → bandwidth bound %.1f tok/s (%.0f MB of weights per token); decode reaches %.0f%%",

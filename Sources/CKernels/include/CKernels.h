@@ -89,6 +89,12 @@ void sfk_affine_normalize_avx2(const float *x, float *out, ptrdiff_t n, float me
 void sfk_gemv_rows_avx2(const float *w, ptrdiff_t ldw, const float *x, ptrdiff_t k, float *y, ptrdiff_t rows,
                         float alpha, float beta);
 
+/// y[j] = alpha · Σ_r x[r] · w[r·ldw + j] + beta · y[j] for j < n: a row vector times a row-major W [k, n]
+/// (row stride ldw), e.g. one token through a GPT-2 `Conv1D` weight kept in its checkpoint layout [in, out].
+/// Memory-bound: four weight rows stream at once into an L1-resident block of y.
+void sfk_gemv_columns_avx2(const float *w, ptrdiff_t ldw, const float *x, ptrdiff_t k, float *y, ptrdiff_t n,
+                           float alpha, float beta);
+
 // MARK: - Small products (attention blocks)
 
 /// C = alpha · A · B for row-major A [m, k] (row stride lda, unit column stride), B [k, n] (row stride

@@ -3,13 +3,15 @@ import Tensors
 
 // GPT-2, following transformers/models/gpt2/modeling_gpt2.py: learned positions, pre-LayerNorm blocks, fused
 // `c_attn` projection, GELU (tanh) MLP, LM head tied to the token embeddings. The checkpoints store `Conv1D`
-// weights as [in, out]; they are transposed once at load to the [out, in] that `Linear` takes.
+// weights as [in, out]; `Linear` gets a transposed view of them (GEMM reads either layout), so loading copies no
+// weight and the model's resident size stays the checkpoint's.
 
 extension Linear {
-    /// A GPT-2 `Conv1D` (`<name>.weight` [in, out], `<name>.bias` [out]) as a `Linear`.
+    /// A GPT-2 `Conv1D` (`<name>.weight` [in, out], `<name>.bias` [out]) as a `Linear` whose weight is the [out, in]
+    /// transposed view of the stored matrix (not a copy: a copy would double the weights' memory).
     init(conv1D weights: Weights, _ name: String, in inFeatures: Int, out outFeatures: Int) throws {
         let scope = weights.scoped(name)
-        self.init(weight: try scope.tensor("weight", shape: [inFeatures, outFeatures]).transpose(0, 1).contiguous(),
+        self.init(weight: try scope.tensor("weight", shape: [inFeatures, outFeatures]).transpose(0, 1),
                   bias: try scope.tensor("bias", shape: [outFeatures]))
     }
 }
@@ -47,6 +49,8 @@ final class GPT2Model: CausalLanguageModel, @unchecked Sendable {
     let blocks: [GPT2Block]
     let finalNorm: LayerNorm
     let lmHead: Linear?
+    /// The raw-buffer forward (float32 weights, no padding); nil where the Tensor path must run.
+    let decoder: GPT2Decoder?
     let vocabSize: Int
     var maxPositions: Int? { positions.weight.shape[0] }
 
@@ -76,13 +80,31 @@ final class GPT2Model: CausalLanguageModel, @unchecked Sendable {
         lmHead = try Linear.languageModelHead(
             weights, "lm_head", task: task, tied: config.bool("tie_word_embeddings") ?? true, embeddings: tokens.weight,
             in: hidden, vocab: vocabSize)
+        decoder = GPT2Decoder(blocks: blocks, tokens: tokens, positions: positions, finalNorm: finalNorm, head: lmHead)
     }
 
     func makeCache() -> KVCache { KVCache(layers: blocks.count) }
 
     func headLogits(_ hidden: Tensor) throws -> Tensor { try lmHead.logits(hidden, modelType: config.modelType) }
 
+    func logits(inputIds: Tensor, attentionMask: Tensor?, positionIds: Tensor?, cache: KVCache?, lastOnly: Bool) throws -> Tensor {
+        if let decoder, lmHead != nil, decoder.applies(inputIds: inputIds, attentionMask: attentionMask, cache: cache) {
+            return try decoder.run(inputIds: inputIds, positionIds: positionIds, cache: cache, result: .logits(lastOnly: lastOnly))
+        }
+        var hidden = try tensorPathHiddenStates(inputIds: inputIds, attentionMask: attentionMask, positionIds: positionIds, cache: cache)
+        if lastOnly { hidden = try hidden.narrow(1, start: hidden.shape[1] - 1, length: 1) }
+        return try headLogits(hidden)
+    }
+
     func hiddenStates(inputIds: Tensor, attentionMask: Tensor?, positionIds: Tensor?, cache: KVCache?) throws -> Tensor {
+        if let decoder, decoder.applies(inputIds: inputIds, attentionMask: attentionMask, cache: cache) {
+            return try decoder.run(inputIds: inputIds, positionIds: positionIds, cache: cache, result: .hidden)
+        }
+        return try tensorPathHiddenStates(inputIds: inputIds, attentionMask: attentionMask, positionIds: positionIds, cache: cache)
+    }
+
+    /// `hiddenStates` through the Tensor operations (any mask, padding included).
+    func tensorPathHiddenStates(inputIds: Tensor, attentionMask: Tensor?, positionIds: Tensor?, cache: KVCache?) throws -> Tensor {
         let (batch, new) = (inputIds.shape[0], inputIds.shape[1])
         let past = cache?.length ?? 0
         guard past + new <= positions.weight.shape[0] else {

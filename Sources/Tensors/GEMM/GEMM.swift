@@ -80,6 +80,10 @@ public enum GEMM {
             rowVectorTimesTransposed(n: n, k: k, alpha: alpha, a: a, b: b, ldb: ldb, beta: beta, c: c, threads: threads)
             return
         }
+        if m == 1, !transA, !transB, NativeKernels.isEnabled {
+            rowVectorTimesMatrix(n: n, k: k, alpha: alpha, a: a, b: b, ldb: ldb, beta: beta, c: c, threads: threads)
+            return
+        }
         if !usesOwnKernel(backend, m: m, n: n), let library,
             openBLAS(library, transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
                      a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
@@ -137,6 +141,25 @@ public enum GEMM {
         NNParallel.forEach(pieces) { piece in
             let lower = n * piece / pieces, upper = n * (piece + 1) / pieces
             sfk_gemv_rows_avx2(b + lower * ldb, ldb, a, k, c + lower, upper - lower, alpha, beta)
+        }
+    }
+
+    /// `c[0, :] = alpha · a · B + beta · c` for a contiguous row `a` of length k and a row-major B of shape
+    /// [k, n] — one token through a weight kept as [in, out] (GPT-2's `Conv1D`, used as a transposed view
+    /// instead of a transposed copy). Bandwidth-bound like `rowVectorTimesTransposed`; the threads take
+    /// contiguous column ranges (multiples of 8), each streaming every row's slice once.
+    private static func rowVectorTimesMatrix(
+        n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, threads: Int
+    ) {
+        let pieces = max(1, min(threads, n * k / (1 << 20), n / 256))
+        if pieces == 1 {
+            sfk_gemv_columns_avx2(b, ldb, a, k, c, n, alpha, beta)
+            return
+        }
+        NNParallel.forEach(pieces) { piece in
+            let lower = (n * piece / pieces) & ~7, upper = piece == pieces - 1 ? n : (n * (piece + 1) / pieces) & ~7
+            sfk_gemv_columns_avx2(b + lower, ldb, a, k, c + lower, upper - lower, alpha, beta)
         }
     }
 

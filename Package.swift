@@ -38,11 +38,14 @@ let package = Package(
             name: "CImageSupport", dependencies: ["CPNG", "CJPEG"],
             cSettings: [.unsafeFlags(["-O2"])],
             linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]),
-        .target(name: "Media", dependencies: ["CImageSupport", "CPNG", "CJPEG"], swiftSettings: optimizedInDebug),
+        // libcurl through dlopen on the first http(s) request: linking it (or FoundationNetworking) loads ~40
+        // libraries at every start-up (docs/LANGUAGE.md, "Start-up").
+        .target(name: "CCurlLoader"),
+        .target(name: "Media", dependencies: ["CImageSupport", "CPNG", "CJPEG", "CCurlLoader"], swiftSettings: optimizedInDebug),
         .target(name: "Jinja", swiftSettings: optimizedInDebug),
         .target(name: "JSON", swiftSettings: optimizedInDebug),
         .target(name: "Tokenizers", dependencies: ["Jinja", "JSON"], swiftSettings: optimizedInDebug),
-        .target(name: "Hub", dependencies: ["JSON"], swiftSettings: optimizedInDebug),
+        .target(name: "Hub", dependencies: ["JSON", "CCurlLoader"], swiftSettings: optimizedInDebug),
         .target(name: "Models", dependencies: ["Tensors", "Hub"], swiftSettings: optimizedInDebug),
         .target(name: "Processors", dependencies: ["Media", "Tokenizers", "Tensors", "Hub"]),
         .target(name: "Generation", dependencies: ["Models", "Tokenizers", "Tensors", "Hub"], swiftSettings: optimizedInDebug),

@@ -5,9 +5,6 @@
 // `sha`), as `huggingface_hub.snapshot_download` gets it.
 
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 extension Hub {
     /// The files of `repo` at its revision, and the commit the revision resolves to, from the hub API.

@@ -1,9 +1,6 @@
 import CImageSupport
 import Foundation
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 
 // MARK: - Opening images
 
@@ -46,13 +43,12 @@ extension Image {
 
     /// Fetches a URL's bytes. There is no network in CI: the error says so plainly instead of hanging.
     static func download(_ url: String) throws(ImageError) -> [UInt8] {
-        guard let location = URL(string: url) else { throw .network(url: url, reason: "malformed URL") }
-        do {
-            return try [UInt8](Data(contentsOf: location))
-        } catch {
-            throw .network(
-                url: url,
-                reason: "\(error.localizedDescription) (is the network reachable? download the file and open it by path)")
+        guard URL(string: url) != nil else { throw .network(url: url, reason: "malformed URL") }
+        switch URLFetch.get(url) {
+        case .success(let bytes):
+            return bytes
+        case .failure(let reason):
+            throw .network(url: url, reason: "\(reason) (is the network reachable? download the file and open it by path)")
         }
     }
 

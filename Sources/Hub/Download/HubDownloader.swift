@@ -9,9 +9,6 @@
 //    rename to the blob; link `snapshots/<commit>/<file>` to it.
 
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -52,8 +49,8 @@ struct HubDownloader {
         return URL(string: "\(environment.endpoint)/\(prefix)\(repo.id)/resolve/\(revision)/\(path)")
     }
 
-    func request(_ url: URL, method: String) -> URLRequest {
-        var request = URLRequest(url: url)
+    func request(_ url: URL, method: String) -> HTTPRequest {
+        var request = HTTPRequest(url: url)
         request.httpMethod = method
         request.setValue("swiftformers/0.1; hf_hub/compatible", forHTTPHeaderField: "User-Agent")
         // The real size, not a compressed one: sizes are checked against X-Linked-Size.

@@ -64,7 +64,7 @@ final class CallExpr: Expr {
                 if let simple, simple.count == 1, case .object(let o) = callee, o === i.strType {
                     let v = try simple[0].eval(i)
                     switch v {
-                    case .int(let n): return .str(String(n))
+                    case .int(let n): return .str(decimalText(n))
                     case .str: return v
                     default: return try i.call(callee, Arguments([v]))
                     }
@@ -269,8 +269,9 @@ extension Interpreter {
         do {
             try checkInterrupt()
             if case .returned = try execBlock(code.body, self) {
-                let r = returnValue
-                returnValue = .none
+                // Moved out, not copied: no retain/release of a returned object.
+                var r = Value.none
+                swap(&r, &returnValue)
                 return r
             }
             return Value.none

@@ -101,49 +101,58 @@ final class BinaryExpr: Expr {
     let op: BinaryOperator
     let left: Expr
     let right: Expr
+    /// The right operand when it is an int literal (`n - 1`, `i % 8`): no node to evaluate.
+    let rightInt: Int?
     init(_ op: BinaryOperator, _ left: Expr, _ right: Expr, _ loc: SourceLocation) {
         self.op = op
         self.left = left
         self.right = right
+        if let c = right as? ConstantExpr, case .int(let n) = c.value { rightInt = n } else { rightInt = nil }
         super.init(loc)
     }
 
     override func eval(_ i: Interpreter) throws -> Value {
         let a = try left.eval(i)
+        if let y = rightInt, case .int(let x) = a, let r = BinaryExpr.intFastPath(op, x, y) { return r }
         let b = try right.eval(i)
-        if case .int(let x) = a, case .int(let y) = b {
-            switch op {
-            case .add:
-                let (r, o) = x.addingReportingOverflow(y)
-                if !o { return .int(r) }
-            case .subtract:
-                let (r, o) = x.subtractingReportingOverflow(y)
-                if !o { return .int(r) }
-            case .multiply:
-                let (r, o) = x.multipliedReportingOverflow(by: y)
-                if !o { return .int(r) }
-            case .less: return .bool(x < y)
-            case .lessEqual: return .bool(x <= y)
-            case .greater: return .bool(x > y)
-            case .greaterEqual: return .bool(x >= y)
-            case .equal: return .bool(x == y)
-            case .notEqual: return .bool(x != y)
-            // Floor semantics for a positive divisor (`i % 8`, `n // 2`); other signs take the general path.
-            case .modulo where y > 0:
-                let r = x % y
-                return .int(r < 0 ? r &+ y : r)
-            case .floorDivide where y > 0:
-                let q = x / y
-                return .int(x % y < 0 ? q &- 1 : q)
-            default: break
-            }
-        }
+        if case .int(let x) = a, case .int(let y) = b, let r = BinaryExpr.intFastPath(op, x, y) { return r }
         do {
             return try i.binary(op, a, b)
         } catch var e as ScriptError {
             if e.location == nil { e.location = location }
             throw e
         }
+    }
+
+    /// `x op y` on ints when no overflow or sign rule needs the general path (nil otherwise).
+    @inline(__always)
+    static func intFastPath(_ op: BinaryOperator, _ x: Int, _ y: Int) -> Value? {
+        switch op {
+        case .add:
+            let (r, o) = x.addingReportingOverflow(y)
+            if !o { return .int(r) }
+        case .subtract:
+            let (r, o) = x.subtractingReportingOverflow(y)
+            if !o { return .int(r) }
+        case .multiply:
+            let (r, o) = x.multipliedReportingOverflow(by: y)
+            if !o { return .int(r) }
+        case .less: return .bool(x < y)
+        case .lessEqual: return .bool(x <= y)
+        case .greater: return .bool(x > y)
+        case .greaterEqual: return .bool(x >= y)
+        case .equal: return .bool(x == y)
+        case .notEqual: return .bool(x != y)
+        // Floor semantics for a positive divisor (`i % 8`, `n // 2`); other signs take the general path.
+        case .modulo where y > 0:
+            let r = x % y
+            return .int(r < 0 ? r &+ y : r)
+        case .floorDivide where y > 0:
+            let q = x / y
+            return .int(x % y < 0 ? q &- 1 : q)
+        default: break
+        }
+        return nil
     }
 }
 
@@ -203,10 +212,21 @@ final class CompareExpr: Expr {
     init(_ first: Expr, _ rest: [(CompareOp, Expr)], _ loc: SourceLocation) {
         self.first = first
         self.rest = rest.map { (op: $0.0, expr: $0.1) }
+        if rest.count == 1, case .rich(let op) = rest[0].0, op.isComparison, let c = rest[0].1 as? ConstantExpr,
+           case .int(let n) = c.value
+        {
+            intComparison = (op, n)
+        } else {
+            intComparison = nil
+        }
         super.init(loc)
     }
+    /// `x < 2`-style: one comparison against an int literal, evaluated without the literal's node.
+    let intComparison: (op: BinaryOperator, value: Int)?
+
     override func eval(_ i: Interpreter) throws -> Value {
         var left = try first.eval(i)
+        if let (op, y) = intComparison, case .int(let x) = left, let r = BinaryExpr.intFastPath(op, x, y) { return r }
         if rest.count == 1 {
             // One comparison (nearly all of them): ints compare inline, `k in d` probes the dict.
             let part = rest[0]
@@ -600,7 +620,7 @@ final class FStringExpr: Expr {
                 // A plain `{x}`: ints and strings need no format machinery.
                 let v = try e.eval(i)
                 switch v {
-                case .int(let n): out += String(n)
+                case .int(let n): out += decimalText(n)
                 case .str(let s): out += s
                 default: out += try i.formatValue(v, "")
                 }

@@ -17,18 +17,25 @@ final class AssignStmt: Stmt {
     let value: Expr
     /// The only target of a plain `x = …` (most assignments).
     let single: Expr?
+    /// `single` when it is a name: a local one is stored without the virtual `assign` call.
+    let singleName: NameExpr?
     /// `d[k] = d.get(k, default) op v` recognized at parse time (see DictUpdate.swift).
     let dictUpdate: DictUpdate?
     init(_ targets: [Expr], _ value: Expr, _ loc: SourceLocation) {
         self.targets = targets
         self.value = value
         single = targets.count == 1 ? targets[0] : nil
+        singleName = single as? NameExpr
         dictUpdate = targets.count == 1 ? DictUpdate(target: targets[0], value: value) : nil
         super.init(loc)
     }
     override func exec(_ i: Interpreter) throws -> Flow {
         if let dictUpdate, try dictUpdate.run(i) { return .normal }
         let v = try value.eval(i)
+        if let name = singleName, case .local(let slot) = name.scope {
+            i.stack[i.base &+ slot] = v
+            return .normal
+        }
         if let single {
             try single.assign(v, i)
             return .normal
@@ -55,6 +62,24 @@ final class AugAssignStmt: Stmt {
     }
     override func exec(_ i: Interpreter) throws -> Flow {
         if let name = nameTarget {
+            // A local int updated by an int (`total += i`): read and write the slot directly. (The slot
+            // is indexed again after `value` runs: a call there may move the stack.)
+            if case .local(let slot) = name.scope, case .int(let a) = i.stack[i.base &+ slot] {
+                let rhs = try value.eval(i)
+                if case .int(let b) = rhs {
+                    switch op {
+                    case .add:
+                        let (r, o) = a.addingReportingOverflow(b)
+                        if !o { i.stack[i.base &+ slot] = .int(r); return .normal }
+                    case .subtract:
+                        let (r, o) = a.subtractingReportingOverflow(b)
+                        if !o { i.stack[i.base &+ slot] = .int(r); return .normal }
+                    default: break
+                    }
+                }
+                try name.assign(try inPlace(.int(a), rhs, i), i)
+                return .normal
+            }
             var current = try name.eval(i)
             let rhs = try value.eval(i)
             if case .int(let a) = current, case .int(let b) = rhs {
@@ -163,7 +188,10 @@ final class IfStmt: Stmt {
         let t = try test.eval(i)
         let truth: Bool
         if case .bool(let b) = t { truth = b } else { truth = try i.truthy(t) }
-        return try execBlock(truth ? body : orElse, i)
+        // Two calls rather than `truth ? body : orElse`: choosing the array copies (retains) it.
+        if truth { return try execBlock(body, i) }
+        if orElse.isEmpty { return .normal }
+        return try execBlock(orElse, i)
     }
 }
 
@@ -211,7 +239,22 @@ final class ForStmt: Stmt {
         // Fast path: `for name in range(…)` counts without allocating.
         if case .object(let o) = it, let r = o as? RangeObject, let name = target as? NameExpr {
             var k = r.start
-            while r.step > 0 ? k < r.stop : k > r.stop {
+            let stop = r.stop, step = r.step
+            if case .local(let slot) = name.scope {
+                // A local loop variable (the usual case in a function) is stored straight into its slot.
+                while step > 0 ? k < stop : k > stop {
+                    i.stack[i.base &+ slot] = .int(k)
+                    try i.checkInterrupt()
+                    switch try execBlock(body, i) {
+                    case .breakLoop: return .normal
+                    case .returned: return .returned
+                    default: break
+                    }
+                    k += step
+                }
+                return try execBlock(orElse, i)
+            }
+            while step > 0 ? k < stop : k > stop {
                 try name.assign(.int(k), i)
                 try i.checkInterrupt()
                 switch try execBlock(body, i) {
@@ -219,7 +262,7 @@ final class ForStmt: Stmt {
                 case .returned: return .returned
                 default: break
                 }
-                k += r.step
+                k += step
             }
             return try execBlock(orElse, i)
         }

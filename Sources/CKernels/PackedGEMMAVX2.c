@@ -284,9 +284,39 @@ static ptrdiff_t even_block(ptrdiff_t extent, ptrdiff_t limit, ptrdiff_t unit) {
     return round_up((extent + blocks - 1) / blocks, unit);
 }
 
-int sfk_sgemm_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha, const float *a, ptrdiff_t rsa,
-                   ptrdiff_t csa, const float *b, ptrdiff_t rsb, ptrdiff_t csb, float beta, float *c,
-                   ptrdiff_t ldc) {
+// MARK: - Epilogue
+
+/// The epilogue on rows × cols of C starting at c (row stride ldc); `residual` already points at the
+/// block's first element. Runs right after the block's last k slice, while it is in L2.
+static void apply_epilogue(ptrdiff_t rows, ptrdiff_t cols, float *c, ptrdiff_t ldc, const float *bias,
+                           const float *residual, ptrdiff_t ldr, int activation) {
+    for (ptrdiff_t i = 0; i < rows; i++) {
+        float *row = c + i * ldc;
+        const float *add = residual ? residual + i * ldr : NULL;
+        if (bias || add) {
+            ptrdiff_t j = 0;
+            for (; j + 8 <= cols; j += 8) {
+                __m256 v = _mm256_loadu_ps(row + j);
+                if (bias) v = _mm256_add_ps(v, _mm256_loadu_ps(bias + j));
+                if (add) v = _mm256_add_ps(v, _mm256_loadu_ps(add + j));
+                _mm256_storeu_ps(row + j, v);
+            }
+            for (; j < cols; j++) {
+                float v = row[j];
+                if (bias) v += bias[j];
+                if (add) v += add[j];
+                row[j] = v;
+            }
+        }
+        if (activation >= 0) sfk_unary_f32_avx2((sfk_unary_op)activation, row, row, cols);
+    }
+}
+
+// MARK: - Entry points
+
+int sfk_sgemm_avx2_fused(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha, const float *a, ptrdiff_t rsa,
+                         ptrdiff_t csa, const float *b, ptrdiff_t rsb, ptrdiff_t csb, float beta, float *c,
+                         ptrdiff_t ldc, const sfk_gemm_epilogue *epilogue) {
     if (m <= 0 || n <= 0) return 0;
     // Blocks of equal size (rounded to whole tiles) rather than full blocks and a thin remainder: a
     // 6-row remainder block would stream all of packed B from L3 for a sliver of the work.
@@ -300,14 +330,25 @@ int sfk_sgemm_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha, const flo
             ptrdiff_t kc = k - pc < kc_max ? k - pc : kc_max;
             pack_b(kc, nc, b + pc * rsb + jc * csb, rsb, csb, pb);
             float block_beta = pc == 0 ? beta : 1.0f;
+            int last_slice = pc + kc >= k;
             for (ptrdiff_t ic = 0; ic < m; ic += mc_max) {
                 ptrdiff_t mc = m - ic < mc_max ? m - ic : mc_max;
                 pack_a(mc, kc, a + ic * rsa + pc * csa, rsa, csa, pa);
                 macro_kernel(mc, nc, kc, pa, pb, alpha, block_beta, c + ic * ldc + jc, ldc);
+                if (epilogue && last_slice)
+                    apply_epilogue(mc, nc, c + ic * ldc + jc, ldc, epilogue->bias ? epilogue->bias + jc : NULL,
+                                   epilogue->residual ? epilogue->residual + ic * epilogue->ldr + jc : NULL,
+                                   epilogue->ldr, epilogue->activation);
             }
         }
     }
     return 0;
+}
+
+int sfk_sgemm_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha, const float *a, ptrdiff_t rsa,
+                   ptrdiff_t csa, const float *b, ptrdiff_t rsb, ptrdiff_t csb, float beta, float *c,
+                   ptrdiff_t ldc) {
+    return sfk_sgemm_avx2_fused(m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c, ldc, NULL);
 }
 
 #pragma clang attribute pop
@@ -319,6 +360,14 @@ int sfk_sgemm_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha, const flo
                    ptrdiff_t ldc) {
     (void)m; (void)n; (void)k; (void)alpha; (void)a; (void)rsa; (void)csa; (void)b; (void)rsb; (void)csb;
     (void)beta; (void)c; (void)ldc;
+    return -1;
+}
+
+int sfk_sgemm_avx2_fused(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha, const float *a, ptrdiff_t rsa,
+                         ptrdiff_t csa, const float *b, ptrdiff_t rsb, ptrdiff_t csb, float beta, float *c,
+                         ptrdiff_t ldc, const sfk_gemm_epilogue *epilogue) {
+    (void)m; (void)n; (void)k; (void)alpha; (void)a; (void)rsa; (void)csa; (void)b; (void)rsb; (void)csb;
+    (void)beta; (void)c; (void)ldc; (void)epilogue;
     return -1;
 }
 

@@ -56,6 +56,8 @@ typedef enum {
     SFK_UNARY_SILU = 3,
     SFK_UNARY_GELU_ERF = 4,
     SFK_UNARY_GELU_TANH = 5,
+    /// x·sigmoid(1.702·x), CLIP's `quick_gelu`.
+    SFK_UNARY_QUICK_GELU = 6,
 } sfk_unary_op;
 
 /// out[i] = op(x[i]) for i < n over contiguous buffers. Results match libm on special values (NaN,
@@ -107,6 +109,24 @@ void sfk_sgemm_nn_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha, const
 int sfk_sgemm_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha, const float *a, ptrdiff_t rsa,
                    ptrdiff_t csa, const float *b, ptrdiff_t rsb, ptrdiff_t csb, float beta, float *c,
                    ptrdiff_t ldc);
+
+/// What `sfk_sgemm_avx2_fused` applies to each finished block of C while the block is still in cache:
+/// C[i, j] = activation(C[i, j] + bias[j] + residual[i·ldr + j]) — a linear layer's bias, its activation
+/// or the residual add that follows it, without another pass over the output.
+typedef struct {
+    /// n values added to every row, or NULL.
+    const float *bias;
+    /// m rows of n values (row stride ldr) added to C, or NULL. May not alias C.
+    const float *residual;
+    ptrdiff_t ldr;
+    /// An sfk_unary_op applied last, or −1 for none.
+    int activation;
+} sfk_gemm_epilogue;
+
+/// `sfk_sgemm_avx2` followed by `epilogue` (NULL: none) on every element of C.
+int sfk_sgemm_avx2_fused(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha, const float *a, ptrdiff_t rsa,
+                         ptrdiff_t csa, const float *b, ptrdiff_t rsb, ptrdiff_t csb, float beta, float *c,
+                         ptrdiff_t ldc, const sfk_gemm_epilogue *epilogue);
 
 #ifdef __cplusplus
 }

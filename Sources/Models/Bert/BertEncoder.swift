@@ -64,8 +64,9 @@ struct BertLayer: Sendable {
         let v = try MultiHeadAttention.splitHeads(value(x), heads: heads)
         let (context, probabilities) = try MultiHeadAttention.attend(
             query: q, key: k, value: v, additiveMask: mask, returnProbabilities: wantProbabilities)
-        let attended = try attentionNorm(attentionOutput(MultiHeadAttention.mergeHeads(context)).add(x))
-        let hidden = try outputNorm(output(activation(intermediate(attended))).add(attended))
+        // Bias, activation and residual adds run in the projections' GEMM epilogues (no extra passes).
+        let attended = try attentionNorm(attentionOutput(MultiHeadAttention.mergeHeads(context), activation: nil, adding: x))
+        let hidden = try outputNorm(output(intermediate(attended, activation: activation), activation: nil, adding: attended))
         return (hidden, probabilities)
     }
 }

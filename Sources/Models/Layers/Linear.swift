@@ -46,9 +46,23 @@ public struct Linear: Sendable {
     public var outFeatures: Int { quantized?.rows ?? weight.shape[0] }
 
     public func callAsFunction(_ x: Tensor) throws -> Tensor {
-        guard let quantized else { return try x.linear(weight: weight, bias: bias) }
+        // The fused path with an empty epilogue still adds the bias in the epilogue rather than copying it into
+        // the output before the product.
+        guard let quantized else { return try x.linear(weight: weight, bias: bias, activation: nil) }
         let product = try quantized.matmul(x.contiguous())
         return try bias.map { try product.add($0) } ?? product
+    }
+
+    /// `activation(self(x) + residual)` — a transformer layer's projection with the activation or the residual
+    /// add that follows it — in one pass over the output where the engine fuses them into the product's epilogue
+    /// (float weights; `Tensor.linear(weight:bias:activation:residual:)`), as separate operations otherwise.
+    public func callAsFunction(_ x: Tensor, activation: Activation?, adding residual: Tensor? = nil) throws -> Tensor {
+        guard quantized == nil, activation == nil || activation?.epilogue != nil else {
+            var result = try self(x)
+            if let residual { result = try result.add(residual) }
+            return try activation.map { try $0(result) } ?? result
+        }
+        return try x.linear(weight: weight, bias: bias, activation: activation?.epilogue, residual: residual)
     }
 }
 

@@ -51,8 +51,9 @@ struct PreNormEncoderLayer: Sendable {
         let v = try MultiHeadAttention.splitHeads(value(normed), heads: heads)
         let (context, probabilities) = try MultiHeadAttention.attend(
             query: q, key: k, value: v, additiveMask: mask, returnProbabilities: wantProbabilities)
-        let attended = try output(MultiHeadAttention.mergeHeads(context)).add(x)
-        let hidden = try down(activation(up(mlpNorm(attended)))).add(attended)
+        // Bias, activation and residual adds run in the projections' GEMM epilogues (no extra passes).
+        let attended = try output(MultiHeadAttention.mergeHeads(context), activation: nil, adding: x)
+        let hidden = try down(up(mlpNorm(attended), activation: activation), activation: nil, adding: attended)
         return (hidden, probabilities)
     }
 }

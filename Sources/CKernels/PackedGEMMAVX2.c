@@ -262,11 +262,12 @@ static SFK_INLINE void micro_kernel(ptrdiff_t k, const float *restrict a, const 
 
 // MARK: - Driver
 
-/// C[m, n] (row stride ldc) = alpha · A·B + beta · C for packed blocks: every 6×16 tile.
-static void macro_kernel(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *pa, const float *pb, float alpha,
-                         float beta, float *c, ptrdiff_t ldc) {
+/// C[m, n] (row stride ldc) = alpha · A·B + beta · C for packed blocks: every 6×16 tile. B's 16-column
+/// panels start `panel_stride` floats apart (k·16 when packed per block, the full depth's when pre-packed).
+static void macro_kernel(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *pa, const float *pb, ptrdiff_t panel_stride,
+                         float alpha, float beta, float *c, ptrdiff_t ldc) {
     for (ptrdiff_t j = 0; j < n; j += NR) {
-        const float *panel_b = pb + (j / NR) * k * NR;
+        const float *panel_b = pb + (j / NR) * panel_stride;
         ptrdiff_t cols = n - j < NR ? n - j : NR;
         for (ptrdiff_t i = 0; i < m; i += MR) {
             ptrdiff_t rows = m - i < MR ? m - i : MR;
@@ -334,7 +335,40 @@ int sfk_sgemm_avx2_fused(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha, con
             for (ptrdiff_t ic = 0; ic < m; ic += mc_max) {
                 ptrdiff_t mc = m - ic < mc_max ? m - ic : mc_max;
                 pack_a(mc, kc, a + ic * rsa + pc * csa, rsa, csa, pa);
-                macro_kernel(mc, nc, kc, pa, pb, alpha, block_beta, c + ic * ldc + jc, ldc);
+                macro_kernel(mc, nc, kc, pa, pb, kc * NR, alpha, block_beta, c + ic * ldc + jc, ldc);
+                if (epilogue && last_slice)
+                    apply_epilogue(mc, nc, c + ic * ldc + jc, ldc, epilogue->bias ? epilogue->bias + jc : NULL,
+                                   epilogue->residual ? epilogue->residual + ic * epilogue->ldr + jc : NULL,
+                                   epilogue->ldr, epilogue->activation);
+            }
+        }
+    }
+    return 0;
+}
+
+// MARK: - Pre-packed B (a layer's weight, packed once)
+
+void sfk_pack_b_avx2(ptrdiff_t k, ptrdiff_t n, const float *b, ptrdiff_t rsb, ptrdiff_t csb, float *out) {
+    if (k > 0 && n > 0) pack_b(k, n, b, rsb, csb, out);
+}
+
+int sfk_sgemm_avx2_prepacked(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
+                             const float *packed_b, float *c, ptrdiff_t ldc, const sfk_gemm_epilogue *epilogue) {
+    if (m <= 0 || n <= 0) return 0;
+    ptrdiff_t kc_max = even_block(k, KC, 1), mc_max = even_block(m, MC, MR), nc_max = even_block(n, NC, NR);
+    workspace *space = workspace_reserve((size_t)(round_up(mc_max, MR) * kc_max), 0);
+    if (space == NULL) return -1;
+    float *pa = space->a;
+    for (ptrdiff_t jc = 0; jc < n; jc += nc_max) {
+        ptrdiff_t nc = n - jc < nc_max ? n - jc : nc_max;
+        for (ptrdiff_t pc = 0; pc < k; pc += kc_max) {
+            ptrdiff_t kc = k - pc < kc_max ? k - pc : kc_max;
+            const float *pb = packed_b + (jc / NR) * k * NR + pc * NR;
+            int last_slice = pc + kc >= k;
+            for (ptrdiff_t ic = 0; ic < m; ic += mc_max) {
+                ptrdiff_t mc = m - ic < mc_max ? m - ic : mc_max;
+                pack_a(mc, kc, a + ic * rsa + pc * csa, rsa, csa, pa);
+                macro_kernel(mc, nc, kc, pa, pb, k * NR, 1.0f, pc == 0 ? 0.0f : 1.0f, c + ic * ldc + jc, ldc);
                 if (epilogue && last_slice)
                     apply_epilogue(mc, nc, c + ic * ldc + jc, ldc, epilogue->bias ? epilogue->bias + jc : NULL,
                                    epilogue->residual ? epilogue->residual + ic * epilogue->ldr + jc : NULL,
@@ -368,6 +402,16 @@ int sfk_sgemm_avx2_fused(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha, con
                          ptrdiff_t ldc, const sfk_gemm_epilogue *epilogue) {
     (void)m; (void)n; (void)k; (void)alpha; (void)a; (void)rsa; (void)csa; (void)b; (void)rsb; (void)csb;
     (void)beta; (void)c; (void)ldc; (void)epilogue;
+    return -1;
+}
+
+void sfk_pack_b_avx2(ptrdiff_t k, ptrdiff_t n, const float *b, ptrdiff_t rsb, ptrdiff_t csb, float *out) {
+    (void)k; (void)n; (void)b; (void)rsb; (void)csb; (void)out;
+}
+
+int sfk_sgemm_avx2_prepacked(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
+                             const float *packed_b, float *c, ptrdiff_t ldc, const sfk_gemm_epilogue *epilogue) {
+    (void)m; (void)n; (void)k; (void)a; (void)rsa; (void)csa; (void)packed_b; (void)c; (void)ldc; (void)epilogue;
     return -1;
 }
 

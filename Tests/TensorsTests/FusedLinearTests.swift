@@ -46,6 +46,39 @@ import Testing
     }
 
     @Test(arguments: cases) func matchesDoubleReference(_ testCase: Case) throws {
+        try check(testCase, packed: false)
+    }
+
+    /// The same products with the weight packed once (`PackedLinearWeight`), twice in a row (packed on the first).
+    @Test(arguments: cases) func prepackedMatchesDoubleReference(_ testCase: Case) throws {
+        try check(testCase, packed: true)
+    }
+
+    /// A weight read from a safetensors mapping: packing releases the mapping's pages, and the weight still reads
+    /// back with its values (mapped again from the file).
+    @Test func packingAMappedWeightKeepsItReadable() throws {
+        let (n, k) = (40, 1500)
+        let w = GEMMTests.values(n * k, seed: 31)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("fused-linear-\(getpid()).safetensors").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Safetensors.save(["w": Tensor(w, shape: [n, k])], to: path)
+        let weight = try #require(try Safetensors.load(path)["w"])
+        let packed = try #require(PackedLinearWeight(weight))
+        let x = GEMMTests.values(8 * k, seed: 32)
+        let result = try Tensor(x, shape: [8, k]).linear(packed: packed, bias: nil, activation: nil).floats()
+        #expect(weight.floats() == w)
+        var worst = 0.0
+        for i in 0..<8 {
+            for j in 0..<n {
+                var sum = 0.0
+                for p in 0..<k { sum += Double(x[i * k + p]) * Double(w[j * k + p]) }
+                worst = max(worst, abs(Double(result[i * n + j]) - sum) / max(1, abs(sum)))
+            }
+        }
+        #expect(worst < 1e-5, "worst relative error \(worst)")
+    }
+
+    func check(_ testCase: Case, packed: Bool) throws {
         let (m, k, n) = (testCase.batch * testCase.rows, testCase.inFeatures, testCase.outFeatures)
         // Inputs scaled to ±2 so the activations see both their linear and their saturating ranges.
         let x = GEMMTests.values(m * k, seed: 21).map { $0 * 0.2 }
@@ -56,10 +89,17 @@ import Testing
         GEMM.threadCount = testCase.threads
         defer { GEMM.threadCount = previous }
         let input = try Tensor(x, shape: [testCase.batch, testCase.rows, k])
-        let result = try input.linear(
-            weight: Tensor(w, shape: [n, k]), bias: testCase.bias ? Tensor(b, shape: [n]) : nil,
-            activation: testCase.activation,
-            residual: testCase.residual ? Tensor(r, shape: [testCase.batch, testCase.rows, n]) : nil)
+        let weight = try Tensor(w, shape: [n, k])
+        let bias = testCase.bias ? try Tensor(b, shape: [n]) : nil
+        let residual = testCase.residual ? try Tensor(r, shape: [testCase.batch, testCase.rows, n]) : nil
+        var result: Tensor
+        if packed {
+            let weights = try #require(PackedLinearWeight(weight))
+            result = try input.linear(packed: weights, bias: bias, activation: testCase.activation, residual: residual)
+            result = try input.linear(packed: weights, bias: bias, activation: testCase.activation, residual: residual)
+        } else {
+            result = try input.linear(weight: weight, bias: bias, activation: testCase.activation, residual: residual)
+        }
         #expect(result.shape == [testCase.batch, testCase.rows, n])
         let values = result.floats()
         var worst = 0.0

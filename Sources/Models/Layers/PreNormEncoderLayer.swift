@@ -10,6 +10,21 @@ struct PreNormEncoderLayer: Sendable {
     let heads: Int
     let activation: Activation
 
+    /// The layer with its six projections packed once for the GEMM (on the first forward), not on every product.
+    init(query: Linear, key: Linear, value: Linear, output: Linear, attentionNorm: LayerNorm, mlpNorm: LayerNorm,
+         up: Linear, down: Linear, heads: Int, activation: Activation) {
+        self.query = query.prepacked()
+        self.key = key.prepacked()
+        self.value = value.prepacked()
+        self.output = output.prepacked()
+        self.attentionNorm = attentionNorm
+        self.mlpNorm = mlpNorm
+        self.up = up.prepacked()
+        self.down = down.prepacked()
+        self.heads = heads
+        self.activation = activation
+    }
+
     /// ViT's names (`modeling_vit.py`, also DPT's `DPTViTLayer`): `attention.attention.{query,key,value}`,
     /// `attention.output.dense`, `layernorm_before`/`layernorm_after`, `intermediate.dense`, `output.dense`.
     static func vit(_ weights: Weights, hidden: Int, intermediate: Int, heads: Int, eps: Double, qkvBias: Bool,

@@ -20,6 +20,47 @@ extension GEMM {
         }
     }
 
+    /// `C = activation(A · Wᵀ + bias + residual)` for a pre-packed weight (`sfk_sgemm_avx2_prepacked`), split over
+    /// the threads as `packedAVX2Fused` splits a product (column ranges on panel boundaries when n ≥ m, else row
+    /// ranges). Returns false when a piece's packing buffer for A could not be allocated.
+    static func prepackedAVX2Fused(
+        m: Int, weight: PackedLinearWeight,
+        a: UnsafePointer<Float>, rowStrideA: Int, colStrideA: Int,
+        c: UnsafeMutablePointer<Float>, ldc: Int,
+        bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?, ldr: Int, activation: EpilogueActivation?
+    ) -> Bool {
+        let (n, k) = (weight.outFeatures, weight.inFeatures)
+        let panels = weight.panels()
+        let packed = UnsafePointer(panels.bytes.assumingMemoryBound(to: Float.self))
+        let threads = multiplyThreads
+        let splitColumns = n >= m
+        let units = splitColumns ? (n + 15) / 16 : (m + 5) / 6
+        let pieces = 2 * m * n * k < packedParallelFlops ? 1 : max(1, min(threads, units))
+        let act = activation.map { Int32($0.op.rawValue) } ?? -1
+        let failures = LockedState(0)
+        let one = { (i0: Int, i1: Int, j0: Int, j1: Int) in
+            var epilogue = sfk_gemm_epilogue(
+                bias: bias.map { $0 + j0 }, residual: residual.map { $0 + i0 * ldr + j0 }, ldr: ldr, activation: act)
+            let status = sfk_sgemm_avx2_prepacked(
+                i1 - i0, j1 - j0, k, a + i0 * rowStrideA, rowStrideA, colStrideA, packed + (j0 / 16) * k * 16,
+                c + i0 * ldc + j0, ldc, &epilogue)
+            if status != 0 { failures.withLock { $0 += 1 } }
+        }
+        if pieces == 1 {
+            one(0, m, 0, n)
+        } else {
+            NNParallel.forEach(pieces) { piece in
+                let lower = units * piece / pieces, upper = units * (piece + 1) / pieces
+                if splitColumns {
+                    one(0, m, lower * 16, min(n, upper * 16))
+                } else {
+                    one(lower * 6, min(m, upper * 6), 0, n)
+                }
+            }
+        }
+        return withExtendedLifetime(panels) { failures.withLock { $0 } == 0 }
+    }
+
     /// `C = activation(A · B + bias + residual)` with `sfk_sgemm_avx2_fused` (k ≥ 1), split over the threads as
     /// `packedAVX2` splits a product (column ranges when n ≥ m, else row ranges). `bias` has n values,
     /// `residual` m rows of n (row stride `ldr`). Returns false (C untouched or partly written, to be recomputed)

@@ -25,9 +25,19 @@ extension Tensor {
         }
     }
 
+    /// `linear(weight:bias:activation:residual:)` with the weight packed once (`PackedLinearWeight`) instead of on
+    /// every product.
+    public func linear(packed: PackedLinearWeight, bias: Tensor?, activation: GEMM.EpilogueActivation?, residual: Tensor? = nil) throws -> Tensor {
+        if let fused = try fusedLinear(weight: packed.weight, bias: bias, activation: activation, residual: residual, packed: packed) {
+            return fused
+        }
+        return try linear(weight: packed.weight, bias: bias, activation: activation, residual: residual)
+    }
+
     /// The fused path, or nil where it does not apply (the caller then runs the separate operations, which also
     /// produce the shape errors).
-    private func fusedLinear(weight: Tensor, bias: Tensor?, activation: GEMM.EpilogueActivation?, residual: Tensor?) throws -> Tensor? {
+    private func fusedLinear(weight: Tensor, bias: Tensor?, activation: GEMM.EpilogueActivation?, residual: Tensor?,
+                             packed: PackedLinearWeight? = nil) throws -> Tensor? {
         guard GEMM.usesPackedAVX2, dtype == .float32, weight.dtype == .float32, weight.rank == 2, rank >= 2,
               bias?.dtype ?? .float32 == .float32, residual?.dtype ?? .float32 == .float32 else { return nil }
         let (outFeatures, inFeatures) = (weight.shape[0], weight.shape[1])
@@ -39,6 +49,13 @@ extension Tensor {
         let denseBias = bias.map { $0.isContiguous ? $0 : $0.contiguous() }
         let denseResidual = residual.map { $0.isContiguous ? $0 : $0.contiguous() }
         let result = Tensor.uninitializedFloats(outShape)
+        if let packed {
+            let done = GEMM.prepackedAVX2Fused(
+                m: rows, weight: packed, a: flat.floatPointer, rowStrideA: flat.strides[0], colStrideA: flat.strides[1],
+                c: result.mutableFloatPointer, ldc: outFeatures,
+                bias: denseBias?.floatPointer, residual: denseResidual?.floatPointer, ldr: outFeatures, activation: activation)
+            if withExtendedLifetime((flat, denseBias, denseResidual), { done }) { return result }
+        }
         let done = GEMM.packedAVX2Fused(
             m: rows, n: outFeatures, k: inFeatures,
             a: flat.floatPointer, rowStrideA: flat.strides[0], colStrideA: flat.strides[1],

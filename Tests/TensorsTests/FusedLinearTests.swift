@@ -58,13 +58,14 @@ import Testing
     /// back with its values (mapped again from the file).
     @Test func packingAMappedWeightKeepsItReadable() throws {
         let (n, k) = (40, 1500)
-        let w = GEMMTests.values(n * k, seed: 31)
+        // Scaled as in the other cases: with ±1 inputs the float32 sum over k = 1500 drifts past 1e-5 of the Double one.
+        let w = GEMMTests.values(n * k, seed: 31).map { $0 * 0.2 }
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("fused-linear-\(getpid()).safetensors").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         try Safetensors.save(["w": Tensor(w, shape: [n, k])], to: path)
         let weight = try #require(try Safetensors.load(path)["w"])
         let packed = try #require(PackedLinearWeight(weight))
-        let x = GEMMTests.values(8 * k, seed: 32)
+        let x = GEMMTests.values(8 * k, seed: 32).map { $0 * 0.2 }
         let result = try Tensor(x, shape: [8, k]).linear(packed: packed, bias: nil, activation: nil).floats()
         #expect(weight.floats() == w)
         var worst = 0.0

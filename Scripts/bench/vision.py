@@ -11,7 +11,8 @@ photos cut from scikit-image's CC0 samples, 640×480 and 480×640, JPEG q90), /t
 
   ~/.reference-venv/bin/pip download --no-deps scikit-image==0.26.0 open_clip_torch==3.3.0 -d /tmp/wheels
   ~/.reference-venv/bin/python Scripts/bench/vision.py /tmp/wheels     then     .build/release/sfs-bench vision
-  (on a loaded machine add `--clock cpu` to both: one thread, thread CPU time)
+  (on a loaded machine add `--clock cpu` to both: one thread, thread CPU time; `--only preprocess,vit,clip` on both
+  runs a subset of the rows)
 """
 import glob, gzip, io, json, os, pathlib, random, sys, tempfile, time, zipfile
 sys.path = [p for p in sys.path if pathlib.Path(p or ".").resolve() != pathlib.Path(__file__).resolve().parent]
@@ -26,6 +27,8 @@ from transformers.models.clip.tokenization_clip import bytes_to_unicode
 # `--clock cpu`: one thread and thread CPU time, for a loaded machine (the Swift side takes the same flag).
 CPU_CLOCK = "--clock" in sys.argv and sys.argv[sys.argv.index("--clock") + 1:][:1] == ["cpu"]
 THREADS = int(sys.argv[sys.argv.index("--threads") + 1]) if "--threads" in sys.argv else 2
+# `--only preprocess,vit,clip`: a subset of the rows (all by default), as the Swift side.
+ONLY = set(sys.argv[sys.argv.index("--only") + 1].split(",")) if "--only" in sys.argv else {"preprocess", "vit", "clip"}
 torch.set_num_threads(1 if CPU_CLOCK else THREADS)
 clock = time.thread_time if CPU_CLOCK else time.perf_counter
 ROOT = pathlib.Path("/tmp/sfs-bench-vision")
@@ -97,16 +100,20 @@ def main():
     def preprocess_all():
         for p in paths:
             processor(Image.open(p), return_tensors="pt")
-    t = best(preprocess_all, runs=3)
-    print(f"decode + CLIP preprocess 100 JPEGs: {t * 1e3:.1f} ms")
+    if "preprocess" in ONLY:
+        t = best(preprocess_all, runs=3)
+        print(f"decode + CLIP preprocess 100 JPEGs: {t * 1e3:.1f} ms")
 
-    model = ViTForImageClassification.from_pretrained(VIT).eval()
-    for batch in (1, 8):
-        pixels = torch.randn(batch, 3, 224, 224)
-        with torch.no_grad():
-            t = best(lambda: model(pixel_values=pixels), runs=3)
-        print(f"vit-base/16 forward batch {batch}: {t * 1e3:.1f} ms")
+    if "vit" in ONLY:
+        model = ViTForImageClassification.from_pretrained(VIT).eval()
+        for batch in (1, 8):
+            pixels = torch.randn(batch, 3, 224, 224)
+            with torch.no_grad():
+                t = best(lambda: model(pixel_values=pixels), runs=3)
+            print(f"vit-base/16 forward batch {batch}: {t * 1e3:.1f} ms")
 
+    if "clip" not in ONLY:
+        return
     detector = pipeline("zero-shot-image-classification", model=str(CLIP))
     image = Image.open(paths[0])
     t = best(lambda: detector(image, candidate_labels=LABELS), runs=3)

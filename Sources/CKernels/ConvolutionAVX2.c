@@ -88,7 +88,7 @@ int sfk_conv2d_avx2(const sfk_conv_geometry *geometry, const float *input, const
     conv_source source = {geometry, input, first_pixel};
     ptrdiff_t patch = geometry->channels * geometry->kernel_h * geometry->kernel_w;
     return sfk_packed_gemm(out_channels, pixel_count, patch, 1.0f, weight, patch, 1, pack_patches, &source, beta, out,
-                           ldo);
+                           ldo, NULL);
 }
 
 #pragma clang attribute pop

@@ -86,6 +86,7 @@ static float unary_scalar(sfk_unary_op op, float x) {
     case SFK_UNARY_SIGMOID: return sigmoid_scalar(x);
     case SFK_UNARY_SILU: return x * sigmoid_scalar(x);
     case SFK_UNARY_GELU_ERF: return gelu_erf_scalar(x);
+    case SFK_UNARY_QUICK_GELU: return x * sigmoid_scalar(1.702f * x);
     default: return gelu_tanh_scalar(x);
     }
 }
@@ -108,6 +109,11 @@ static SFK_INLINE __m256 unary8(sfk_unary_op op, __m256 x, int *fallback) {
     case SFK_UNARY_GELU_ERF:
         *fallback = sfk_nonfinite8(x);
         return sfk_gelu_erf8(x);
+    case SFK_UNARY_QUICK_GELU: {
+        __m256 scaled = _mm256_mul_ps(x, _mm256_set1_ps(1.702f));
+        *fallback = sfk_nonfinite8(scaled);
+        return _mm256_mul_ps(x, sfk_sigmoid8(scaled));
+    }
     default:
         *fallback = sfk_nonfinite8(x);
         return sfk_gelu_tanh8(x);
@@ -164,6 +170,7 @@ void sfk_unary_f32_avx2(sfk_unary_op op, const float *x, float *out, ptrdiff_t n
     case SFK_UNARY_SILU: unary_loop(SFK_UNARY_SILU, x, out, n); break;
     case SFK_UNARY_GELU_ERF: unary_loop(SFK_UNARY_GELU_ERF, x, out, n); break;
     case SFK_UNARY_GELU_TANH: unary_loop(SFK_UNARY_GELU_TANH, x, out, n); break;
+    case SFK_UNARY_QUICK_GELU: unary_loop(SFK_UNARY_QUICK_GELU, x, out, n); break;
     }
 }
 

@@ -1,6 +1,7 @@
 // Tensor storage allocation (see include/CKernels.h).
 #define _GNU_SOURCE
 #include "CKernels.h"
+#include <stdint.h>
 #include <stdlib.h>
 #if defined(__linux__)
 #include <sys/mman.h>
@@ -29,3 +30,17 @@ void *sfk_allocate(size_t bytes) {
 }
 
 void sfk_deallocate(void *p) { free(p); }
+
+void sfk_release_mapped_pages(void *p, size_t bytes) {
+#if defined(__linux__)
+    uintptr_t page = 4096, start = ((uintptr_t)p + page - 1) & ~(page - 1), end = ((uintptr_t)p + bytes) & ~(page - 1);
+#if defined(MADV_PAGEOUT)
+    // Reclaim rather than discard: a page of a copy-on-write mapping that was written goes to swap (or stays),
+    // never loses its contents; clean file pages simply leave the resident set.
+    if (end > start) (void)madvise((void *)start, end - start, MADV_PAGEOUT);
+#endif
+#else
+    (void)p;
+    (void)bytes;
+#endif
+}

@@ -259,11 +259,12 @@ static SFK_INLINE void micro_kernel(ptrdiff_t k, const float *restrict a, const 
 
 // MARK: - Driver
 
-/// C[m, n] (row stride ldc) = alpha · A·B + beta · C for packed blocks: every 6×16 tile.
-static void macro_kernel(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *pa, const float *pb, float alpha,
-                         float beta, float *c, ptrdiff_t ldc) {
+/// C[m, n] (row stride ldc) = alpha · A·B + beta · C for packed blocks: every 6×16 tile. B's 16-column
+/// panels start `panel_stride` floats apart (k·16 when packed per block, the full depth's when pre-packed).
+static void macro_kernel(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *pa, const float *pb, ptrdiff_t panel_stride,
+                         float alpha, float beta, float *c, ptrdiff_t ldc) {
     for (ptrdiff_t j = 0; j < n; j += NR) {
-        const float *panel_b = pb + (j / NR) * k * NR;
+        const float *panel_b = pb + (j / NR) * panel_stride;
         ptrdiff_t cols = n - j < NR ? n - j : NR;
         for (ptrdiff_t i = 0; i < m; i += MR) {
             ptrdiff_t rows = m - i < MR ? m - i : MR;
@@ -281,8 +282,39 @@ static ptrdiff_t even_block(ptrdiff_t extent, ptrdiff_t limit, ptrdiff_t unit) {
     return round_up((extent + blocks - 1) / blocks, unit);
 }
 
+// MARK: - Epilogue
+
+/// The epilogue on rows × cols of C starting at c (row stride ldc); `residual` already points at the
+/// block's first element. Runs right after the block's last k slice, while it is in L2.
+static void apply_epilogue(ptrdiff_t rows, ptrdiff_t cols, float *c, ptrdiff_t ldc, const float *bias,
+                           const float *residual, ptrdiff_t ldr, int activation) {
+    for (ptrdiff_t i = 0; i < rows; i++) {
+        float *row = c + i * ldc;
+        const float *add = residual ? residual + i * ldr : NULL;
+        if (bias || add) {
+            ptrdiff_t j = 0;
+            for (; j + 8 <= cols; j += 8) {
+                __m256 v = _mm256_loadu_ps(row + j);
+                if (bias) v = _mm256_add_ps(v, _mm256_loadu_ps(bias + j));
+                if (add) v = _mm256_add_ps(v, _mm256_loadu_ps(add + j));
+                _mm256_storeu_ps(row + j, v);
+            }
+            for (; j < cols; j++) {
+                float v = row[j];
+                if (bias) v += bias[j];
+                if (add) v += add[j];
+                row[j] = v;
+            }
+        }
+        if (activation >= 0) sfk_unary_f32_avx2((sfk_unary_op)activation, row, row, cols);
+    }
+}
+
+// MARK: - Entry points
+
 int sfk_packed_gemm(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha, const float *a, ptrdiff_t rsa,
-                    ptrdiff_t csa, sfk_b_packer pack, const void *context, float beta, float *c, ptrdiff_t ldc) {
+                    ptrdiff_t csa, sfk_b_packer pack, const void *context, float beta, float *c, ptrdiff_t ldc,
+                    const sfk_gemm_epilogue *epilogue) {
     if (m <= 0 || n <= 0) return 0;
     // Blocks of equal size (rounded to whole tiles) rather than full blocks and a thin remainder: a
     // 6-row remainder block would stream all of packed B from L3 for a sliver of the work.
@@ -296,10 +328,15 @@ int sfk_packed_gemm(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha, const fl
             ptrdiff_t kc = k - pc < kc_max ? k - pc : kc_max;
             pack(context, pc, kc, jc, nc, pb);
             float block_beta = pc == 0 ? beta : 1.0f;
+            int last_slice = pc + kc >= k;
             for (ptrdiff_t ic = 0; ic < m; ic += mc_max) {
                 ptrdiff_t mc = m - ic < mc_max ? m - ic : mc_max;
                 pack_a(mc, kc, a + ic * rsa + pc * csa, rsa, csa, pa);
-                macro_kernel(mc, nc, kc, pa, pb, alpha, block_beta, c + ic * ldc + jc, ldc);
+                macro_kernel(mc, nc, kc, pa, pb, kc * NR, alpha, block_beta, c + ic * ldc + jc, ldc);
+                if (epilogue && last_slice)
+                    apply_epilogue(mc, nc, c + ic * ldc + jc, ldc, epilogue->bias ? epilogue->bias + jc : NULL,
+                                   epilogue->residual ? epilogue->residual + ic * epilogue->ldr + jc : NULL,
+                                   epilogue->ldr, epilogue->activation);
             }
         }
     }
@@ -318,11 +355,50 @@ static void pack_strided_b(const void *context, ptrdiff_t row, ptrdiff_t rows, p
     pack_b(rows, columns, matrix->b + row * matrix->rs + column * matrix->cs, matrix->rs, matrix->cs, out);
 }
 
+// MARK: - Pre-packed B (a layer's weight, packed once)
+
+void sfk_pack_b_avx2(ptrdiff_t k, ptrdiff_t n, const float *b, ptrdiff_t rsb, ptrdiff_t csb, float *out) {
+    if (k > 0 && n > 0) pack_b(k, n, b, rsb, csb, out);
+}
+
+int sfk_sgemm_avx2_prepacked(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
+                             const float *packed_b, float *c, ptrdiff_t ldc, const sfk_gemm_epilogue *epilogue) {
+    if (m <= 0 || n <= 0) return 0;
+    ptrdiff_t kc_max = even_block(k, KC, 1), mc_max = even_block(m, MC, MR), nc_max = even_block(n, NC, NR);
+    workspace *space = workspace_reserve((size_t)(round_up(mc_max, MR) * kc_max), 0);
+    if (space == NULL) return -1;
+    float *pa = space->a;
+    for (ptrdiff_t jc = 0; jc < n; jc += nc_max) {
+        ptrdiff_t nc = n - jc < nc_max ? n - jc : nc_max;
+        for (ptrdiff_t pc = 0; pc < k; pc += kc_max) {
+            ptrdiff_t kc = k - pc < kc_max ? k - pc : kc_max;
+            const float *pb = packed_b + (jc / NR) * k * NR + pc * NR;
+            int last_slice = pc + kc >= k;
+            for (ptrdiff_t ic = 0; ic < m; ic += mc_max) {
+                ptrdiff_t mc = m - ic < mc_max ? m - ic : mc_max;
+                pack_a(mc, kc, a + ic * rsa + pc * csa, rsa, csa, pa);
+                macro_kernel(mc, nc, kc, pa, pb, k * NR, 1.0f, pc == 0 ? 0.0f : 1.0f, c + ic * ldc + jc, ldc);
+                if (epilogue && last_slice)
+                    apply_epilogue(mc, nc, c + ic * ldc + jc, ldc, epilogue->bias ? epilogue->bias + jc : NULL,
+                                   epilogue->residual ? epilogue->residual + ic * epilogue->ldr + jc : NULL,
+                                   epilogue->ldr, epilogue->activation);
+            }
+        }
+    }
+    return 0;
+}
+
+int sfk_sgemm_avx2_fused(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha, const float *a, ptrdiff_t rsa,
+                         ptrdiff_t csa, const float *b, ptrdiff_t rsb, ptrdiff_t csb, float beta, float *c,
+                         ptrdiff_t ldc, const sfk_gemm_epilogue *epilogue) {
+    strided_b matrix = {b, rsb, csb};
+    return sfk_packed_gemm(m, n, k, alpha, a, rsa, csa, pack_strided_b, &matrix, beta, c, ldc, epilogue);
+}
+
 int sfk_sgemm_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha, const float *a, ptrdiff_t rsa,
                    ptrdiff_t csa, const float *b, ptrdiff_t rsb, ptrdiff_t csb, float beta, float *c,
                    ptrdiff_t ldc) {
-    strided_b matrix = {b, rsb, csb};
-    return sfk_packed_gemm(m, n, k, alpha, a, rsa, csa, pack_strided_b, &matrix, beta, c, ldc);
+    return sfk_sgemm_avx2_fused(m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c, ldc, NULL);
 }
 
 #pragma clang attribute pop
@@ -334,6 +410,24 @@ int sfk_sgemm_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha, const flo
                    ptrdiff_t ldc) {
     (void)m; (void)n; (void)k; (void)alpha; (void)a; (void)rsa; (void)csa; (void)b; (void)rsb; (void)csb;
     (void)beta; (void)c; (void)ldc;
+    return -1;
+}
+
+int sfk_sgemm_avx2_fused(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha, const float *a, ptrdiff_t rsa,
+                         ptrdiff_t csa, const float *b, ptrdiff_t rsb, ptrdiff_t csb, float beta, float *c,
+                         ptrdiff_t ldc, const sfk_gemm_epilogue *epilogue) {
+    (void)m; (void)n; (void)k; (void)alpha; (void)a; (void)rsa; (void)csa; (void)b; (void)rsb; (void)csb;
+    (void)beta; (void)c; (void)ldc; (void)epilogue;
+    return -1;
+}
+
+void sfk_pack_b_avx2(ptrdiff_t k, ptrdiff_t n, const float *b, ptrdiff_t rsb, ptrdiff_t csb, float *out) {
+    (void)k; (void)n; (void)b; (void)rsb; (void)csb; (void)out;
+}
+
+int sfk_sgemm_avx2_prepacked(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
+                             const float *packed_b, float *c, ptrdiff_t ldc, const sfk_gemm_epilogue *epilogue) {
+    (void)m; (void)n; (void)k; (void)a; (void)rsa; (void)csa; (void)packed_b; (void)c; (void)ldc; (void)epilogue;
     return -1;
 }
 

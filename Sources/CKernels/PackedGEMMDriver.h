@@ -6,6 +6,7 @@
 #define SWIFTFORMERS_PACKED_GEMM_DRIVER_H
 
 #include <stddef.h>
+#include "CKernels.h"
 
 enum {
     MR = 6,    // rows of the register tile
@@ -19,8 +20,10 @@ typedef void (*sfk_b_packer)(const void *context, ptrdiff_t row, ptrdiff_t rows,
                              ptrdiff_t columns, float *out);
 
 /// C[m, n] = alpha · A·B + beta · C with A strided (element (i, p) at a[i·rsa + p·csa]) and B packed by
-/// `pack`. Single-threaded; 0 on success, -1 when the packing buffers cannot be allocated.
+/// `pack`, then `epilogue` (NULL: none) on each finished block. Single-threaded; 0 on success, -1 when the
+/// packing buffers cannot be allocated.
 int sfk_packed_gemm(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha, const float *a, ptrdiff_t rsa,
-                    ptrdiff_t csa, sfk_b_packer pack, const void *context, float beta, float *c, ptrdiff_t ldc);
+                    ptrdiff_t csa, sfk_b_packer pack, const void *context, float beta, float *c, ptrdiff_t ldc,
+                    const sfk_gemm_epilogue *epilogue);
 
 #endif

@@ -30,6 +30,16 @@ enum VisionBench {
             return
         }
         let paths = try fm.contentsOfDirectory(atPath: photos).filter { $0.hasSuffix(".jpg") }.sorted().map { photos + "/" + $0 }
+        // `--only preprocess,vit,clip`: a subset of the rows (all by default).
+        let only = pairs.first { $0.0 == "--only" }.map { Set($0.1.split(separator: ",").map(String.init)) }
+            ?? ["preprocess", "vit", "clip"]
+        if only.contains("preprocess") { try preprocessing(paths) }
+        if only.contains("vit") { try vitForward() }
+        if only.contains("clip") { try zeroShot(paths) }
+    }
+
+    /// Decode + CLIP preprocessing of the photos, one thread, then two.
+    static func preprocessing(_ paths: [String]) throws {
         let processor = try AutoImageProcessor.fromPretrained(clip)
         // One thread: one photo per processor call, as the Python side.
         let preprocess = BenchTiming.best(minRuns: 3) {
@@ -54,7 +64,10 @@ enum VisionBench {
         }
         BenchTiming.useThreadCPUTime = wasCPUClock
         print(String(format: "decode + CLIP preprocess %d JPEGs, 2 threads (wall): %.1f ms", paths.count, parallel * 1e3))
+    }
 
+    /// ViT-base/16 forward at batch 1 and 8.
+    static func vitForward() throws {
         let (model, _) = try AutoModel.fromPretrained(vit, task: .imageClassification)
         for batch in [1, 8] {
             var inputs = ModelInputs()
@@ -62,7 +75,10 @@ enum VisionBench {
             let seconds = BenchTiming.best(minRuns: 3) { _ = try? model.forward(inputs) }
             print(String(format: "vit-base/16 forward batch %d: %.1f ms", batch, seconds * 1e3))
         }
+    }
 
+    /// A CLIP ViT-B/32 zero-shot pipeline call on the first photo (4 labels).
+    static func zeroShot(_ paths: [String]) throws {
         let detector = try Pipeline.makeAny(task: "zero-shot-image-classification", model: clip)
         guard let first = paths.first else { return }
         let image = PipelineValue.image(try Image.open(first))

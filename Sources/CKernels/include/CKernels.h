@@ -30,6 +30,11 @@ int sfk_cpu_has_avx2_fma(void);
 /// 16M-element add into a new output (the faults, not the arithmetic, dominated).
 void *sfk_allocate(size_t bytes);
 
+/// Reclaims the whole pages inside [p, p + bytes) of a file mapping (madvise MADV_PAGEOUT; Linux ≥ 5.4, else
+/// nothing): clean pages leave the resident set and are read again from the file on the next access; pages a
+/// copy-on-write mapping modified keep their contents (swapped out, or left resident).
+void sfk_release_mapped_pages(void *p, size_t bytes);
+
 /// Frees what `sfk_allocate` returned.
 void sfk_deallocate(void *p);
 
@@ -56,6 +61,8 @@ typedef enum {
     SFK_UNARY_SILU = 3,
     SFK_UNARY_GELU_ERF = 4,
     SFK_UNARY_GELU_TANH = 5,
+    /// x·sigmoid(1.702·x), CLIP's `quick_gelu`.
+    SFK_UNARY_QUICK_GELU = 6,
 } sfk_unary_op;
 
 /// out[i] = op(x[i]) for i < n over contiguous buffers. Results match libm on special values (NaN,
@@ -131,6 +138,35 @@ typedef struct {
 int sfk_conv2d_avx2(const sfk_conv_geometry *geometry, const float *input, const float *weight,
                     ptrdiff_t out_channels, ptrdiff_t first_pixel, ptrdiff_t pixel_count, float beta, float *out,
                     ptrdiff_t ldo);
+
+/// What `sfk_sgemm_avx2_fused` applies to each finished block of C while the block is still in cache:
+/// C[i, j] = activation(C[i, j] + bias[j] + residual[i·ldr + j]) — a linear layer's bias, its activation
+/// or the residual add that follows it, without another pass over the output.
+typedef struct {
+    /// n values added to every row, or NULL.
+    const float *bias;
+    /// m rows of n values (row stride ldr) added to C, or NULL. May not alias C.
+    const float *residual;
+    ptrdiff_t ldr;
+    /// An sfk_unary_op applied last, or −1 for none.
+    int activation;
+} sfk_gemm_epilogue;
+
+/// `sfk_sgemm_avx2` followed by `epilogue` (NULL: none) on every element of C.
+int sfk_sgemm_avx2_fused(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha, const float *a, ptrdiff_t rsa,
+                         ptrdiff_t csa, const float *b, ptrdiff_t rsb, ptrdiff_t csb, float beta, float *c,
+                         ptrdiff_t ldc, const sfk_gemm_epilogue *epilogue);
+
+/// Packs B [k, n] (element (p, j) at b[p·rsb + j·csb]) once for `sfk_sgemm_avx2_prepacked`: ⌈n/16⌉ panels
+/// of k × 16 floats (16·k·⌈n/16⌉ floats in `out`, 32-byte aligned), the last zero-padded.
+void sfk_pack_b_avx2(ptrdiff_t k, ptrdiff_t n, const float *b, ptrdiff_t rsb, ptrdiff_t csb, float *out);
+
+/// C = A · B (then `epilogue`, NULL: none) with B pre-packed by `sfk_pack_b_avx2`; `packed_b` points at
+/// the panel of C's first column (a multiple of 16 into the packed matrix), whose depth is k. A layer's
+/// weight is then packed once instead of on every product: at a few dozen rows (CLIP's 50 patches, a
+/// sentence's tokens) packing the weight cost about a third of the product.
+int sfk_sgemm_avx2_prepacked(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
+                             const float *packed_b, float *c, ptrdiff_t ldc, const sfk_gemm_epilogue *epilogue);
 
 #ifdef __cplusplus
 }

@@ -46,13 +46,14 @@ struct BertLayer: Sendable {
 
     init(_ weights: Weights, _ d: EncoderDimensions) throws {
         let attention = weights.scoped("attention")
-        query = try Linear(attention.scoped("self"), "query", in: d.hidden, out: d.hidden)
-        key = try Linear(attention.scoped("self"), "key", in: d.hidden, out: d.hidden)
-        value = try Linear(attention.scoped("self"), "value", in: d.hidden, out: d.hidden)
-        attentionOutput = try Linear(attention.scoped("output"), "dense", in: d.hidden, out: d.hidden)
+        // Weights packed once for the GEMM (on the first forward), not on every product.
+        query = try Linear(attention.scoped("self"), "query", in: d.hidden, out: d.hidden).prepacked()
+        key = try Linear(attention.scoped("self"), "key", in: d.hidden, out: d.hidden).prepacked()
+        value = try Linear(attention.scoped("self"), "value", in: d.hidden, out: d.hidden).prepacked()
+        attentionOutput = try Linear(attention.scoped("output"), "dense", in: d.hidden, out: d.hidden).prepacked()
         attentionNorm = try LayerNorm(attention.scoped("output"), "LayerNorm", size: d.hidden, eps: d.eps)
-        intermediate = try Linear(weights.scoped("intermediate"), "dense", in: d.hidden, out: d.intermediate)
-        output = try Linear(weights.scoped("output"), "dense", in: d.intermediate, out: d.hidden)
+        intermediate = try Linear(weights.scoped("intermediate"), "dense", in: d.hidden, out: d.intermediate).prepacked()
+        output = try Linear(weights.scoped("output"), "dense", in: d.intermediate, out: d.hidden).prepacked()
         outputNorm = try LayerNorm(weights.scoped("output"), "LayerNorm", size: d.hidden, eps: d.eps)
         heads = d.heads
         activation = d.activation
@@ -64,8 +65,9 @@ struct BertLayer: Sendable {
         let v = try MultiHeadAttention.splitHeads(value(x), heads: heads)
         let (context, probabilities) = try MultiHeadAttention.attend(
             query: q, key: k, value: v, additiveMask: mask, returnProbabilities: wantProbabilities)
-        let attended = try attentionNorm(attentionOutput(MultiHeadAttention.mergeHeads(context)).add(x))
-        let hidden = try outputNorm(output(activation(intermediate(attended))).add(attended))
+        // Bias, activation and residual adds run in the projections' GEMM epilogues (no extra passes).
+        let attended = try attentionNorm(attentionOutput(MultiHeadAttention.mergeHeads(context), activation: nil, adding: x))
+        let hidden = try outputNorm(output(intermediate(attended, activation: activation), activation: nil, adding: attended))
         return (hidden, probabilities)
     }
 }

@@ -13,6 +13,19 @@ public enum Activation: String, Sendable {
         self = activation
     }
 
+    /// The same function as the engine's fused GEMM epilogue runs it, or nil for those it does not (ReLU).
+    public var epilogue: GEMM.EpilogueActivation? {
+        switch self {
+        case .gelu: .geluErf
+        case .geluNew, .geluPytorchTanh, .geluFast: .geluTanh
+        case .silu, .swish: .silu
+        case .tanh: .tanh
+        case .sigmoid: .sigmoid
+        case .quickGelu: .quickGelu
+        case .relu: nil
+        }
+    }
+
     public func callAsFunction(_ x: Tensor) throws -> Tensor {
         switch self {
         case .gelu: try x.gelu()

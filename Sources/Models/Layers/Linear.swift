@@ -9,6 +9,9 @@ public struct Linear: Sendable {
     public let bias: Tensor?
     /// Set when the weight stays quantized; `callAsFunction` then uses `QuantizedMatrix.matmul`.
     public let quantized: QuantizedMatrix?
+    /// Set by `prepacked()`: the weight packed once for the AVX2 GEMM (on first use), for layers run many times
+    /// over many rows (encoders).
+    public private(set) var packed: PackedLinearWeight? = nil
 
     public init(weight: Tensor, bias: Tensor?) {
         self.weight = weight
@@ -45,10 +48,35 @@ public struct Linear: Sendable {
 
     public var outFeatures: Int { quantized?.rows ?? weight.shape[0] }
 
+    /// This layer with its weight packed once for the GEMM (`PackedLinearWeight`, on the first product of 6 rows
+    /// or more) rather than on every product; unchanged for quantized weights or without the AVX2 kernel.
+    public func prepacked() -> Linear {
+        guard quantized == nil, packed == nil, let weights = PackedLinearWeight(weight) else { return self }
+        var copy = self
+        copy.packed = weights
+        return copy
+    }
+
     public func callAsFunction(_ x: Tensor) throws -> Tensor {
-        guard let quantized else { return try x.linear(weight: weight, bias: bias) }
+        // The fused path with an empty epilogue still adds the bias in the epilogue rather than copying it into
+        // the output before the product.
+        if let packed { return try x.linear(packed: packed, bias: bias, activation: nil) }
+        guard let quantized else { return try x.linear(weight: weight, bias: bias, activation: nil) }
         let product = try quantized.matmul(x.contiguous())
         return try bias.map { try product.add($0) } ?? product
+    }
+
+    /// `activation(self(x) + residual)` — a transformer layer's projection with the activation or the residual
+    /// add that follows it — in one pass over the output where the engine fuses them into the product's epilogue
+    /// (float weights; `Tensor.linear(weight:bias:activation:residual:)`), as separate operations otherwise.
+    public func callAsFunction(_ x: Tensor, activation: Activation?, adding residual: Tensor? = nil) throws -> Tensor {
+        guard quantized == nil, activation == nil || activation?.epilogue != nil else {
+            var result = try self(x)
+            if let residual { result = try result.add(residual) }
+            return try activation.map { try $0(result) } ?? result
+        }
+        if let packed { return try x.linear(packed: packed, bias: bias, activation: activation?.epilogue, residual: residual) }
+        return try x.linear(weight: weight, bias: bias, activation: activation?.epilogue, residual: residual)
     }
 }
 

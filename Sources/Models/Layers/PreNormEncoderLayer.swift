@@ -10,6 +10,21 @@ struct PreNormEncoderLayer: Sendable {
     let heads: Int
     let activation: Activation
 
+    /// The layer with its six projections packed once for the GEMM (on the first forward), not on every product.
+    init(query: Linear, key: Linear, value: Linear, output: Linear, attentionNorm: LayerNorm, mlpNorm: LayerNorm,
+         up: Linear, down: Linear, heads: Int, activation: Activation) {
+        self.query = query.prepacked()
+        self.key = key.prepacked()
+        self.value = value.prepacked()
+        self.output = output.prepacked()
+        self.attentionNorm = attentionNorm
+        self.mlpNorm = mlpNorm
+        self.up = up.prepacked()
+        self.down = down.prepacked()
+        self.heads = heads
+        self.activation = activation
+    }
+
     /// ViT's names (`modeling_vit.py`, also DPT's `DPTViTLayer`): `attention.attention.{query,key,value}`,
     /// `attention.output.dense`, `layernorm_before`/`layernorm_after`, `intermediate.dense`, `output.dense`.
     static func vit(_ weights: Weights, hidden: Int, intermediate: Int, heads: Int, eps: Double, qkvBias: Bool,
@@ -51,8 +66,9 @@ struct PreNormEncoderLayer: Sendable {
         let v = try MultiHeadAttention.splitHeads(value(normed), heads: heads)
         let (context, probabilities) = try MultiHeadAttention.attend(
             query: q, key: k, value: v, additiveMask: mask, returnProbabilities: wantProbabilities)
-        let attended = try output(MultiHeadAttention.mergeHeads(context)).add(x)
-        let hidden = try down(activation(up(mlpNorm(attended)))).add(attended)
+        // Bias, activation and residual adds run in the projections' GEMM epilogues (no extra passes).
+        let attended = try output(MultiHeadAttention.mergeHeads(context), activation: nil, adding: x)
+        let hidden = try down(up(mlpNorm(attended), activation: activation), activation: nil, adding: attended)
         return (hidden, probabilities)
     }
 }

@@ -240,6 +240,12 @@ public enum GEMM {
         return true
     }
 
+    /// The threads one multiply may use now: 1 inside `withSingleThreadedMultiplies`, else `threadCount`.
+    static var multiplyThreads: Int { state.withLock { $0.singleThreadedSections > 0 ? 1 : $0.threads } }
+
+    /// Whether products run our packed AVX2 kernel (the backend is not forced to OpenBLAS, the CPU has AVX2 + FMA).
+    static var usesPackedAVX2: Bool { NativeKernels.isEnabled && backend != .openBLAS }
+
     // MARK: State
 
     private struct State {

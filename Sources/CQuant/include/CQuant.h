@@ -44,6 +44,12 @@ void cq_quantize(int type, const float *x, int tokens, int columns, void *out);
 void cq_matmul_rows(int type, const void *weights, size_t row_bytes, int row_begin, int row_end,
                     const void *activations, int tokens, int columns, float *out, size_t out_stride);
 
+/// `cq_matmul_rows` over all `rows`, shared between the caller and `threads − 1` persistent workers that spin-wait
+/// between calls (pool.c): far cheaper per call than waking threads, which matters for the ~120 matrix-vector
+/// products of one decode step. Runs on the caller alone when `threads` ≤ 1 or another thread's product is running.
+void cq_matmul_parallel(int type, const void *weights, size_t row_bytes, int rows, const void *activations,
+                        int tokens, int columns, float *out, size_t out_stride, int threads);
+
 /// A buffer of at least `bytes` bytes (64-byte aligned) owned by the calling thread, reused across calls so the
 /// decode loop allocates nothing per token; it grows when a larger one is asked for. NULL if allocation fails.
 void *cq_thread_scratch(size_t bytes);

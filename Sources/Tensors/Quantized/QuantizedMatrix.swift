@@ -97,11 +97,8 @@ public struct QuantizedMatrix: Sendable {
                 throw TensorError.invalidArgument(op: "QuantizedMatrix", detail: "cannot allocate \(bytes) bytes of activations")
             }
             cq_quantize(code, input, Int32(tokens), Int32(columns), scratch)
-            let activations = UnsafeSendable(UnsafeRawPointer(scratch))
-            Self.split(rows: rows, threads: threads) { range in
-                cq_matmul_rows(code, weights.value, rowBytes, Int32(range.lowerBound), Int32(range.upperBound),
-                               activations.value, Int32(tokens), Int32(columns), out.value, rows)
-            }
+            cq_matmul_parallel(code, weights.value, rowBytes, Int32(rows), scratch, Int32(tokens), Int32(columns),
+                               out.value, rows, Int32(threads))
         } else {
             let source = UnsafeSendable(input)
             Self.split(rows: rows, threads: threads) { range in

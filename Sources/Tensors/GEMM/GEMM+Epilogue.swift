@@ -32,31 +32,15 @@ extension GEMM {
         let (n, k) = (weight.outFeatures, weight.inFeatures)
         let panels = weight.panels()
         let packed = UnsafePointer(panels.bytes.assumingMemoryBound(to: Float.self))
-        let threads = multiplyThreads
-        let splitColumns = n >= m
-        let units = splitColumns ? (n + 15) / 16 : (m + 5) / 6
-        let pieces = 2 * m * n * k < packedParallelFlops ? 1 : max(1, min(threads, units))
         let act = activation.map { Int32($0.op.rawValue) } ?? -1
         let failures = LockedState(0)
-        let one = { (i0: Int, i1: Int, j0: Int, j1: Int) in
+        splitFusedProduct(m: m, n: n, k: k) { i0, i1, j0, j1 in
             var epilogue = sfk_gemm_epilogue(
                 bias: bias.map { $0 + j0 }, residual: residual.map { $0 + i0 * ldr + j0 }, ldr: ldr, activation: act)
             let status = sfk_sgemm_avx2_prepacked(
                 i1 - i0, j1 - j0, k, a + i0 * rowStrideA, rowStrideA, colStrideA, packed + (j0 / 16) * k * 16,
                 c + i0 * ldc + j0, ldc, &epilogue)
             if status != 0 { failures.withLock { $0 += 1 } }
-        }
-        if pieces == 1 {
-            one(0, m, 0, n)
-        } else {
-            NNParallel.forEach(pieces) { piece in
-                let lower = units * piece / pieces, upper = units * (piece + 1) / pieces
-                if splitColumns {
-                    one(0, m, lower * 16, min(n, upper * 16))
-                } else {
-                    one(lower * 6, min(m, upper * 6), 0, n)
-                }
-            }
         }
         return withExtendedLifetime(panels) { failures.withLock { $0 } == 0 }
     }
@@ -72,13 +56,9 @@ extension GEMM {
         c: UnsafeMutablePointer<Float>, ldc: Int,
         bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?, ldr: Int, activation: EpilogueActivation?
     ) -> Bool {
-        let threads = multiplyThreads
-        let splitColumns = n >= m
-        let units = splitColumns ? (n + 15) / 16 : (m + 5) / 6
-        let pieces = 2 * m * n * k < packedParallelFlops ? 1 : max(1, min(threads, units))
         let act = activation.map { Int32($0.op.rawValue) } ?? -1
         let failures = LockedState(0)
-        let one = { (i0: Int, i1: Int, j0: Int, j1: Int) in
+        splitFusedProduct(m: m, n: n, k: k) { i0, i1, j0, j1 in
             var epilogue = sfk_gemm_epilogue(
                 bias: bias.map { $0 + j0 }, residual: residual.map { $0 + i0 * ldr + j0 }, ldr: ldr, activation: act)
             let status = sfk_sgemm_avx2_fused(
@@ -86,6 +66,16 @@ extension GEMM {
                 colStrideB, 0, c + i0 * ldc + j0, ldc, &epilogue)
             if status != 0 { failures.withLock { $0 += 1 } }
         }
+        return failures.withLock { $0 } == 0
+    }
+
+    /// Runs `one(i0, i1, j0, j1)` on the pieces of C that `packedAVX2` would give the threads: column ranges on
+    /// 16-column panel boundaries when n ≥ m, else row ranges on 6-row tiles; one piece below
+    /// `packedParallelFlops`.
+    private static func splitFusedProduct(m: Int, n: Int, k: Int, _ one: (Int, Int, Int, Int) -> Void) {
+        let splitColumns = n >= m
+        let units = splitColumns ? (n + 15) / 16 : (m + 5) / 6
+        let pieces = 2 * m * n * k < packedParallelFlops ? 1 : max(1, min(multiplyThreads, units))
         if pieces == 1 {
             one(0, m, 0, n)
         } else {
@@ -98,6 +88,5 @@ extension GEMM {
                 }
             }
         }
-        return failures.withLock { $0 } == 0
     }
 }

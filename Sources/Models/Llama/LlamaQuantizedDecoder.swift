@@ -56,21 +56,12 @@ final class LlamaQuantizedDecoder: @unchecked Sendable {
         self.rotary = rotary
     }
 
-    /// Whether this path can run the call: no padding (the mask, when given, is all ones over past + new).
+    /// Whether this path can run the call: one without padding (`isUnpaddedCall`).
     func applies(inputIds: Tensor, attentionMask: Tensor?, cache: KVCache?) -> Bool {
-        guard inputIds.rank == 2, inputIds.shape[1] > 0 else { return false }
-        guard let attentionMask else { return true }
-        let total = (cache?.length ?? 0) + inputIds.shape[1]
-        guard attentionMask.rank == 2, attentionMask.shape == [inputIds.shape[0], total] else { return false }
-        return attentionMask.to(.int64).contiguous().int64s().allSatisfy { $0 != 0 }
+        isUnpaddedCall(inputIds: inputIds, attentionMask: attentionMask, cache: cache)
     }
 
-    enum Result {
-        /// Normalized hidden states [batch, new, hidden].
-        case hidden
-        /// Logits [batch, new or 1, vocab].
-        case logits(lastOnly: Bool)
-    }
+    typealias Result = BufferDecoderResult
 
     /// One forward over `inputIds` [batch, new] appending to `cache` (a temporary one when nil).
     func run(inputIds: Tensor, positionIds: Tensor?, cache: KVCache?, layerCount: Int, result: Result) throws -> Tensor {

@@ -6,7 +6,7 @@
 // Loop structure (BLIS's names): for each NC-wide column block of B, for each KC-deep slice of k,
 // pack that kc×nc block of B into 16-column panels (reused by every row of C: lives in L2/L3); then
 // for each MC-tall row block of A, pack it into 6-row panels (lives in L2) and run the micro-kernel
-// over all 6×16 tiles, one 16-column panel of B (kc × 16 floats, 16 KiB at kc = 256: L1) at a time.
+// over all 6×16 tiles, one 16-column panel of B (kc × 16 floats, 24 KiB at kc = 384: L1) at a time.
 #include "CKernels.h"
 
 #if defined(__x86_64__)
@@ -19,12 +19,16 @@
 
 
 /// Cache blocking for AMD Zen 3 (32 KiB L1d, 512 KiB L2 per core); see docs/GEMM.md.
-/// KC: a 16-column panel of B (kc × 16 floats = 16 KiB) stays in L1 while the row panels stream past.
-/// MC: a packed block of A (mc × kc = 144 KiB) stays in L2. NC: packed B (kc × nc = 2 MiB) in L3.
-/// 384/96, 384/144, 512/72 and nc = 4096 measured the same within the noise of this shared machine.
-enum { MC = 144, NC = 2048 };  // KC: PackedGEMMDriver.h
+/// KC: a 16-column panel of B (kc × 16 floats = 24 KiB) stays in L1 while the row panels stream past.
+/// MC: a packed block of A (mc × kc = 144 KiB) stays in L2. NC: packed B (kc × nc = 3 MiB) in L3.
+/// Session 5, 2 threads, interleaved runs (C harness): kc/mc 384/96 gave +3–4% over 256/144 at 512³, 1024³
+/// and 2048³ (best of 4: 187 vs 180 GFLOP/s at 2048³), 512/72 +2%; fewer k slices means fewer passes
+/// over C and fewer tile start-ups.
+enum { MC = 96, NC = 2048 };  // KC: PackedGEMMDriver.h
 /// How far ahead (in floats, 16 k-steps of a 6-row panel) the micro-kernel prefetches A.
 enum { PREFETCH_A = 96 };
+/// Limits for reading A in place (see reads_a_in_place).
+enum { UNPACKED_A_FLOATS = 64 * 1024, UNPACKED_A_COLUMNS = 512 };
 
 #pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
 
@@ -171,11 +175,14 @@ static void pack_b(ptrdiff_t k, ptrdiff_t n, const float *b, ptrdiff_t rs, ptrdi
 
 // MARK: - Micro-kernel
 
-/// acc (6×16) = Σ_p a[p·6 + i] · b[p·16 + j] over packed panels, then C = alpha · acc + beta · C
-/// (beta == 0: C is not read). `full` says the whole 6×16 tile lies inside C; otherwise the tile goes
-/// through a local buffer and only rows × cols are written.
-static SFK_INLINE void micro_kernel(ptrdiff_t k, const float *restrict a, const float *restrict b, float alpha,
-                                    float beta, float *c, ptrdiff_t ldc, ptrdiff_t rows, ptrdiff_t cols) {
+/// acc (6×16) = Σ_p a[i·ars + p·aps] · b[p·16 + j] over a B panel, then C = alpha · acc + beta · C
+/// (beta == 0: C is not read). A is a packed panel (ars = 1, aps = 6: the call sites pass constants, so
+/// this inlines to the packed kernel) or six rows of a row-major A read in place (ars = lda, aps = 1).
+/// When the 6×16 tile does not lie wholly inside C (rows × cols smaller), it goes through a local buffer
+/// and only rows × cols are written.
+static SFK_INLINE void micro_kernel(ptrdiff_t k, const float *restrict a, ptrdiff_t ars, ptrdiff_t aps,
+                                    const float *restrict b, float alpha, float beta, float *c, ptrdiff_t ldc,
+                                    ptrdiff_t rows, ptrdiff_t cols) {
     __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
     __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
     __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
@@ -186,22 +193,22 @@ static SFK_INLINE void micro_kernel(ptrdiff_t k, const float *restrict a, const 
     do {                                                                  \
         __m256 b0 = _mm256_load_ps(b + (P) * NR);                         \
         __m256 b1 = _mm256_load_ps(b + (P) * NR + 8);                     \
-        __m256 av = _mm256_broadcast_ss(a + (P) * MR + 0);                \
+        __m256 av = _mm256_broadcast_ss(a + (P) * aps);                   \
         c00 = _mm256_fmadd_ps(av, b0, c00);                               \
         c01 = _mm256_fmadd_ps(av, b1, c01);                               \
-        av = _mm256_broadcast_ss(a + (P) * MR + 1);                       \
+        av = _mm256_broadcast_ss(a + (P) * aps + 1 * ars);              \
         c10 = _mm256_fmadd_ps(av, b0, c10);                               \
         c11 = _mm256_fmadd_ps(av, b1, c11);                               \
-        av = _mm256_broadcast_ss(a + (P) * MR + 2);                       \
+        av = _mm256_broadcast_ss(a + (P) * aps + 2 * ars);              \
         c20 = _mm256_fmadd_ps(av, b0, c20);                               \
         c21 = _mm256_fmadd_ps(av, b1, c21);                               \
-        av = _mm256_broadcast_ss(a + (P) * MR + 3);                       \
+        av = _mm256_broadcast_ss(a + (P) * aps + 3 * ars);              \
         c30 = _mm256_fmadd_ps(av, b0, c30);                               \
         c31 = _mm256_fmadd_ps(av, b1, c31);                               \
-        av = _mm256_broadcast_ss(a + (P) * MR + 4);                       \
+        av = _mm256_broadcast_ss(a + (P) * aps + 4 * ars);              \
         c40 = _mm256_fmadd_ps(av, b0, c40);                               \
         c41 = _mm256_fmadd_ps(av, b1, c41);                               \
-        av = _mm256_broadcast_ss(a + (P) * MR + 5);                       \
+        av = _mm256_broadcast_ss(a + (P) * aps + 5 * ars);              \
         c50 = _mm256_fmadd_ps(av, b0, c50);                               \
         c51 = _mm256_fmadd_ps(av, b1, c51);                               \
     } while (0)
@@ -213,19 +220,21 @@ static SFK_INLINE void micro_kernel(ptrdiff_t k, const float *restrict a, const 
     }
     ptrdiff_t p = 0;
     for (; p + 4 <= k; p += 4) {
-        // B's panel stays in L1 across the row panels; A's panel streams from L2: fetch it ahead.
-        _mm_prefetch((const char *)(a + PREFETCH_A), _MM_HINT_T0);
-        _mm_prefetch((const char *)(a + PREFETCH_A + 16), _MM_HINT_T0);
+        // B's panel stays in L1 across the row panels; a packed A panel streams from L2: fetch it ahead.
+        if (aps == MR) {
+            _mm_prefetch((const char *)(a + PREFETCH_A), _MM_HINT_T0);
+            _mm_prefetch((const char *)(a + PREFETCH_A + 16), _MM_HINT_T0);
+        }
         SFK_GEMM_STEP(0);
         SFK_GEMM_STEP(1);
         SFK_GEMM_STEP(2);
         SFK_GEMM_STEP(3);
-        a += 4 * MR;
+        a += 4 * aps;
         b += 4 * NR;
     }
     for (; p < k; p++) {
         SFK_GEMM_STEP(0);
-        a += MR;
+        a += aps;
         b += NR;
     }
 #undef SFK_GEMM_STEP
@@ -268,8 +277,25 @@ static void macro_kernel(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *pa,
         ptrdiff_t cols = n - j < NR ? n - j : NR;
         for (ptrdiff_t i = 0; i < m; i += MR) {
             ptrdiff_t rows = m - i < MR ? m - i : MR;
-            micro_kernel(k, pa + (i / MR) * k * MR, panel_b, alpha, beta, c + i * ldc + j, ldc, rows, cols);
+            micro_kernel(k, pa + (i / MR) * k * MR, 1, MR, panel_b, alpha, beta, c + i * ldc + j, ldc, rows, cols);
         }
+    }
+}
+
+/// `macro_kernel` for a row-major A block read in place (element (i, p) at a[i·lda + p]): whole 6-row panels
+/// go straight to the micro-kernel; a last panel of fewer rows is packed (zero-padded), since reading six rows
+/// would run past A.
+static void macro_kernel_unpacked_a(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t lda, const float *pb,
+                                    ptrdiff_t panel_stride, float alpha, float beta, float *c, ptrdiff_t ldc) {
+    ptrdiff_t full = m / MR * MR;
+    float tail[MR * KC] __attribute__((aligned(64)));
+    if (full < m) pack_a(m - full, k, a + full * lda, lda, 1, tail);
+    for (ptrdiff_t j = 0; j < n; j += NR) {
+        const float *panel_b = pb + (j / NR) * panel_stride;
+        ptrdiff_t cols = n - j < NR ? n - j : NR;
+        for (ptrdiff_t i = 0; i < full; i += MR)
+            micro_kernel(k, a + i * lda, lda, 1, panel_b, alpha, beta, c + i * ldc + j, ldc, MR, cols);
+        if (full < m) micro_kernel(k, tail, 1, MR, panel_b, alpha, beta, c + full * ldc + j, ldc, m - full, cols);
     }
 }
 
@@ -312,6 +338,15 @@ static void apply_epilogue(ptrdiff_t rows, ptrdiff_t cols, float *c, ptrdiff_t l
 
 // MARK: - Entry points
 
+/// Whether the micro-kernel reads A in place instead of packing it: A row-major, small enough to stay in L2
+/// (m·k ≤ UNPACKED_A_FLOATS) and few column panels to spread the packing over (n ≤ UNPACKED_A_COLUMNS).
+/// Packing costs a pass over A per column block, which small products such as attention heads
+/// (128×128 · 128×64) do not amortize: in place measured 2–6% faster there (single thread, C harness), and
+/// 1–2% slower on large products, whose packed panels stream better. Same summation order, same results.
+static int reads_a_in_place(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, ptrdiff_t csa) {
+    return csa == 1 && m * k <= UNPACKED_A_FLOATS && n <= UNPACKED_A_COLUMNS;
+}
+
 int sfk_packed_gemm(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha, const float *a, ptrdiff_t rsa,
                     ptrdiff_t csa, sfk_b_packer pack, const void *context, float beta, float *c, ptrdiff_t ldc,
                     const sfk_gemm_epilogue *epilogue) {
@@ -319,7 +354,9 @@ int sfk_packed_gemm(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha, const fl
     // Blocks of equal size (rounded to whole tiles) rather than full blocks and a thin remainder: a
     // 6-row remainder block would stream all of packed B from L3 for a sliver of the work.
     ptrdiff_t kc_max = even_block(k, KC, 1), mc_max = even_block(m, MC, MR), nc_max = even_block(n, NC, NR);
-    workspace *space = workspace_reserve((size_t)(round_up(mc_max, MR) * kc_max), (size_t)(round_up(nc_max, NR) * kc_max));
+    int in_place = reads_a_in_place(m, n, k, csa);
+    workspace *space = workspace_reserve(in_place ? 0 : (size_t)(round_up(mc_max, MR) * kc_max),
+                                         (size_t)(round_up(nc_max, NR) * kc_max));
     if (space == NULL) return -1;
     float *pa = space->a, *pb = space->b;
     for (ptrdiff_t jc = 0; jc < n; jc += nc_max) {
@@ -331,8 +368,13 @@ int sfk_packed_gemm(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha, const fl
             int last_slice = pc + kc >= k;
             for (ptrdiff_t ic = 0; ic < m; ic += mc_max) {
                 ptrdiff_t mc = m - ic < mc_max ? m - ic : mc_max;
-                pack_a(mc, kc, a + ic * rsa + pc * csa, rsa, csa, pa);
-                macro_kernel(mc, nc, kc, pa, pb, kc * NR, alpha, block_beta, c + ic * ldc + jc, ldc);
+                if (in_place) {
+                    macro_kernel_unpacked_a(mc, nc, kc, a + ic * rsa + pc, rsa, pb, kc * NR, alpha, block_beta,
+                                            c + ic * ldc + jc, ldc);
+                } else {
+                    pack_a(mc, kc, a + ic * rsa + pc * csa, rsa, csa, pa);
+                    macro_kernel(mc, nc, kc, pa, pb, kc * NR, alpha, block_beta, c + ic * ldc + jc, ldc);
+                }
                 if (epilogue && last_slice)
                     apply_epilogue(mc, nc, c + ic * ldc + jc, ldc, epilogue->bias ? epilogue->bias + jc : NULL,
                                    epilogue->residual ? epilogue->residual + ic * epilogue->ldr + jc : NULL,
@@ -365,7 +407,8 @@ int sfk_sgemm_avx2_prepacked(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float 
                              const float *packed_b, float *c, ptrdiff_t ldc, const sfk_gemm_epilogue *epilogue) {
     if (m <= 0 || n <= 0) return 0;
     ptrdiff_t kc_max = even_block(k, KC, 1), mc_max = even_block(m, MC, MR), nc_max = even_block(n, NC, NR);
-    workspace *space = workspace_reserve((size_t)(round_up(mc_max, MR) * kc_max), 0);
+    int in_place = reads_a_in_place(m, n, k, csa);
+    workspace *space = workspace_reserve(in_place ? 0 : (size_t)(round_up(mc_max, MR) * kc_max), 0);
     if (space == NULL) return -1;
     float *pa = space->a;
     for (ptrdiff_t jc = 0; jc < n; jc += nc_max) {
@@ -376,8 +419,14 @@ int sfk_sgemm_avx2_prepacked(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float 
             int last_slice = pc + kc >= k;
             for (ptrdiff_t ic = 0; ic < m; ic += mc_max) {
                 ptrdiff_t mc = m - ic < mc_max ? m - ic : mc_max;
-                pack_a(mc, kc, a + ic * rsa + pc * csa, rsa, csa, pa);
-                macro_kernel(mc, nc, kc, pa, pb, k * NR, 1.0f, pc == 0 ? 0.0f : 1.0f, c + ic * ldc + jc, ldc);
+                float block_beta = pc == 0 ? 0.0f : 1.0f;
+                if (in_place) {
+                    macro_kernel_unpacked_a(mc, nc, kc, a + ic * rsa + pc, rsa, pb, k * NR, 1.0f, block_beta,
+                                            c + ic * ldc + jc, ldc);
+                } else {
+                    pack_a(mc, kc, a + ic * rsa + pc * csa, rsa, csa, pa);
+                    macro_kernel(mc, nc, kc, pa, pb, k * NR, 1.0f, block_beta, c + ic * ldc + jc, ldc);
+                }
                 if (epilogue && last_slice)
                     apply_epilogue(mc, nc, c + ic * ldc + jc, ldc, epilogue->bias ? epilogue->bias + jc : NULL,
                                    epilogue->residual ? epilogue->residual + ic * epilogue->ldr + jc : NULL,

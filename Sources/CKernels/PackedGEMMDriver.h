@@ -11,7 +11,7 @@
 enum {
     MR = 6,    // rows of the register tile
     NR = 16,   // columns of the register tile (two ymm vectors)
-    KC = 256,  // deepest k slice packed at once (a 16-column panel of B, kc × 16 floats, stays in L1)
+    KC = 384,  // deepest k slice packed at once (a 16-column panel of B, kc × 16 floats = 24 KiB, stays in L1)
 };
 
 /// Packs rows [row, row + rows) × columns [column, column + columns) of B into ⌈columns/16⌉ panels of

@@ -25,8 +25,11 @@ import Testing
                 for transB in [false, true] { cases.append(Case(m: m, n: n, k: k, transA: transA, transB: transB)) }
             }
         }
-        // Block edges: m > MC (144), k > 2·KC (512), n > NC (2048); beta accumulation across k blocks.
+        // Block edges: m > MC (96), k > KC (384), n > NC (2048); beta accumulation across k blocks. A is read
+        // in place (row-major, m·k ≤ 64 Ki, n ≤ 512; ragged 4-row last panel) or packed (just over the limit).
         cases.append(Case(m: 150, n: 70, k: 530, transA: false, transB: true, alpha: 0.5, beta: 1.5))
+        cases.append(Case(m: 100, n: 40, k: 400, transA: false, transB: false, alpha: 0.5, beta: 1.5))
+        cases.append(Case(m: 100, n: 40, k: 400, transA: true, transB: false, alpha: 0.5, beta: 1.5))
         cases.append(Case(m: 5, n: 2100, k: 20, transA: true, transB: false, alpha: -1, beta: 0.25))
         cases.append(Case(m: 49, n: 33, k: 19, transA: true, transB: true, alpha: 2, beta: -1))
         // Two threads: column split (n ≥ m) and row split (m > n), with ragged pieces.

@@ -38,6 +38,16 @@ void sfk_release_mapped_pages(void *p, size_t bytes);
 /// Frees what `sfk_allocate` returned.
 void sfk_deallocate(void *p);
 
+// MARK: - Parallel loops
+
+/// One item of a parallel loop: `context` is the caller's, `item` in [0, count).
+typedef void (*sfk_parallel_task)(void *context, ptrdiff_t item);
+
+/// Runs task(context, item) for every item in [0, count) on the calling thread and up to `threads − 1` persistent
+/// pool workers (WorkerPool.c), and returns when all are done. Items must be independent (disjoint outputs). Runs
+/// inline, in order, when threads ≤ 1, from inside another parallel task, or while another thread's loop runs.
+void sfk_parallel_for(ptrdiff_t count, sfk_parallel_task task, void *context, int threads);
+
 // MARK: - Elementwise
 
 /// The binary float ops with an AVX2 kernel.

@@ -28,13 +28,10 @@ enum ParallelLoop {
         }
     }
 
-    /// `DispatchQueue.concurrentPerform` for kernels: their closures capture raw buffer pointers, which are not
-    /// `Sendable`. Every caller hands each iteration a disjoint part of the output, which is what makes this sound.
+    /// Runs `body(0..<iterations)` on the worker pool (WorkerPool.swift). Kernels' closures capture raw buffer
+    /// pointers; every caller hands each iteration a disjoint part of the output, which is what makes this sound.
     static func concurrent(_ iterations: Int, _ body: (Int) -> Void) {
-        withoutActuallyEscaping(body) { escapable in
-            let box = UncheckedSendableBox(escapable)
-            DispatchQueue.concurrentPerform(iterations: iterations) { box.value($0) }
-        }
+        WorkerPool.forEach(iterations, body)
     }
 }
 
@@ -108,10 +105,4 @@ extension StridedRuns {
             }
         }
     }
-}
-
-/// Carries a value across the `@Sendable` boundary of `concurrentPerform`; see `ParallelLoop.concurrent`.
-struct UncheckedSendableBox<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }

@@ -24,7 +24,7 @@ import Testing
         cases.append(Case(m: 1, n: 10, k: 11, transA: true, transB: false, alpha: 2, beta: 0.25))
         cases.append(Case(m: 10, n: 1, k: 11, transA: true, transB: true, alpha: 2, beta: 1))
         cases.append(Case(m: 4, n: 4, k: 0, transA: false, transB: false, alpha: 1, beta: 3))
-        // One row times a row-major [k, n] (the x·W GEMV): split over threads at odd column counts, and wider than
+        // One row times a row-major [k, n] (the x·W GEMV): split over threads at odd row counts of B, and wider than
         // the kernel's 4096-column block.
         cases.append(Case(m: 1, n: 2053, k: 1031, transA: false, transB: false, alpha: 0.5, beta: 0.75))
         cases.append(Case(m: 1, n: 9000, k: 301, transA: false, transB: false, alpha: 1, beta: 0))

@@ -159,7 +159,7 @@ import Testing
             #expect(all.count == 6)
             for output in all { #expect(output == reference) }
         }
-        if let library = GEMM.library { #expect(library.threadCount == GEMM.threadCount) }
+        #expect(GEMM.openBLASThreadsRestored)
     }
 
     @Test func coreTypeChoice() {

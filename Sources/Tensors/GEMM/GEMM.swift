@@ -257,6 +257,14 @@ public enum GEMM {
         return true
     }
 
+    /// Whether OpenBLAS runs at the configured thread count whenever no single-threaded section is open, checked
+    /// under the lock that orders the sections (other threads may be inside one at any moment: the test suites run
+    /// concurrently, so reading OpenBLAS's count alone would race with them).
+    static var openBLASThreadsRestored: Bool {
+        let library = library
+        return state.withLock { $0.singleThreadedSections > 0 || (library?.threadCount ?? $0.threads) == $0.threads }
+    }
+
     /// The threads one multiply may use now: 1 inside `withSingleThreadedMultiplies`, else `threadCount`.
     static var multiplyThreads: Int { state.withLock { $0.singleThreadedSections > 0 ? 1 : $0.threads } }
 

@@ -31,7 +31,7 @@ let package = Package(
         // AVX2+FMA kernels behind a run-time CPU check (docs/TENSOR-OPS.md, "Native kernels").
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])]),
         // Quantized (GGUF block) matmul kernels: AVX2 functions chosen at run time, portable fallback (docs/GGUF.md).
-        .target(name: "CQuant", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "CQuant", dependencies: ["CKernels"], cSettings: [.unsafeFlags(["-O3"])]),
         .target(name: "Tensors", dependencies: ["CBLAS", "CKernels", "CQuant"], swiftSettings: optimizedInDebug),
         // setjmp/longjmp wrappers: libpng/libjpeg errors must come back as Swift errors, not abort.
         .target(

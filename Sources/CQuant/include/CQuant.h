@@ -44,9 +44,10 @@ void cq_quantize(int type, const float *x, int tokens, int columns, void *out);
 void cq_matmul_rows(int type, const void *weights, size_t row_bytes, int row_begin, int row_end,
                     const void *activations, int tokens, int columns, float *out, size_t out_stride);
 
-/// `cq_matmul_rows` over all `rows`, shared between the caller and `threads − 1` persistent workers that spin-wait
-/// between calls (pool.c): far cheaper per call than waking threads, which matters for the ~120 matrix-vector
-/// products of one decode step. Runs on the caller alone when `threads` ≤ 1 or another thread's product is running.
+/// `cq_matmul_rows` over all `rows`, shared between the caller and `threads − 1` hot workers of the engine's pool
+/// (CKernels' `sfk_parallel_for`, pool.c): far cheaper per call than waking threads, which matters for the ~120
+/// matrix-vector products of one decode step. Runs on the caller alone when `threads` ≤ 1, inside another parallel
+/// loop, or while another thread's loop runs.
 void cq_matmul_parallel(int type, const void *weights, size_t row_bytes, int rows, const void *activations,
                         int tokens, int columns, float *out, size_t out_stride, int threads);
 

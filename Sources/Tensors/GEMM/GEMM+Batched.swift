@@ -30,7 +30,7 @@ extension GEMM {
             return
         }
         withSingleThreadedMultiplies {
-            NNParallel.forEach(threads) { worker in
+            WorkerPool.forEach(threads) { worker in
                 let perWorker = (batch + threads - 1) / threads
                 for index in (worker * perWorker)..<min(batch, (worker + 1) * perWorker) { one(index) }
             }

@@ -79,7 +79,7 @@ extension GEMM {
         if pieces == 1 {
             one(0, m, 0, n)
         } else {
-            NNParallel.forEach(pieces) { piece in
+            WorkerPool.forEach(pieces) { piece in
                 let lower = units * piece / pieces, upper = units * (piece + 1) / pieces
                 if splitColumns {
                     one(0, m, lower * 16, min(n, upper * 16))

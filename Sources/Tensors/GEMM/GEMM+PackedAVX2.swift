@@ -32,7 +32,7 @@ extension GEMM {
             one(m, n, a, b, c)
             return
         }
-        NNParallel.forEach(pieces) { piece in
+        WorkerPool.forEach(pieces) { piece in
             let lower = units * piece / pieces, upper = units * (piece + 1) / pieces
             if splitColumns {
                 let j0 = lower * 16, j1 = min(n, upper * 16)

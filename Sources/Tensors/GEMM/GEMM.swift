@@ -138,7 +138,7 @@ public enum GEMM {
             sfk_gemv_rows_avx2(b, ldb, a, k, c, n, alpha, beta)
             return
         }
-        NNParallel.forEach(pieces) { piece in
+        WorkerPool.forEach(pieces) { piece in
             let lower = n * piece / pieces, upper = n * (piece + 1) / pieces
             sfk_gemv_rows_avx2(b + lower * ldb, ldb, a, k, c + lower, upper - lower, alpha, beta)
         }
@@ -163,7 +163,7 @@ public enum GEMM {
         // Piece 0 writes c itself (with beta); the others write their partial rows to scratch, added afterwards.
         withUnsafeTemporaryAllocation(of: Float.self, capacity: (pieces - 1) * n) { partials in
             let scratch = partials.baseAddress!
-            NNParallel.forEach(pieces) { piece in
+            WorkerPool.forEach(pieces) { piece in
                 let lower = k * piece / pieces, upper = k * (piece + 1) / pieces
                 if piece == 0 {
                     sfk_gemv_columns_avx2(b, ldb, a, upper, c, n, alpha, beta)

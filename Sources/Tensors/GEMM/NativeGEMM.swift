@@ -77,7 +77,7 @@ enum NativeGEMM {
                                     packedB: sharedB, c: c + ic * ldc + jc, ldc: ldc)
                     }
                 }
-                NNParallel.forEach(workers, run)
+                WorkerPool.forEach(workers, run)
             }
         }
     }

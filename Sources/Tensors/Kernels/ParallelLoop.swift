@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 
 /// Splits element-wise work across the machine's cores. Work below `grain` elements stays on the calling thread:
@@ -21,17 +20,11 @@ enum ParallelLoop {
             if count > 0 { body(0..<count) }
             return
         }
-        concurrent(pieces) { piece in
+        WorkerPool.forEach(pieces) { piece in
             let lower = piece == 0 ? 0 : (count * piece / pieces) & ~63
             let upper = piece == pieces - 1 ? count : (count * (piece + 1) / pieces) & ~63
             if upper > lower { body(lower..<upper) }
         }
-    }
-
-    /// Runs `body(0..<iterations)` on the worker pool (WorkerPool.swift). Kernels' closures capture raw buffer
-    /// pointers; every caller hands each iteration a disjoint part of the output, which is what makes this sound.
-    static func concurrent(_ iterations: Int, _ body: (Int) -> Void) {
-        WorkerPool.forEach(iterations, body)
     }
 }
 
@@ -87,7 +80,7 @@ extension StridedRuns {
         if runs >= threads * 4 || length < ParallelLoop.grain {
             // Enough runs: hand each core a contiguous range of whole runs.
             let pieces = min(threads, runs)
-            ParallelLoop.concurrent(pieces) { piece in
+            WorkerPool.forEach(pieces) { piece in
                 let lower = runs * piece / pieces, upper = runs * (piece + 1) / pieces
                 forEachRun(in: lower..<upper) { body($0, length) }
             }

@@ -147,7 +147,7 @@ extension Tensor {
             }
         }
         if threads > 1 {
-            GEMM.withSingleThreadedMultiplies { NNParallel.forEach(threads, work) }
+            GEMM.withSingleThreadedMultiplies { WorkerPool.forEach(threads, work) }
         } else {
             work(0)
         }

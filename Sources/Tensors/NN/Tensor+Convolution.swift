@@ -100,7 +100,7 @@ extension Tensor {
             }
         }
         if threads > 1 {
-            GEMM.withSingleThreadedMultiplies { NNParallel.forEach(threads, work) }
+            GEMM.withSingleThreadedMultiplies { WorkerPool.forEach(threads, work) }
         } else {
             work(0)
         }
@@ -257,7 +257,7 @@ extension Tensor {
             }
         }
         let threads = rows * plane >= 1 << 16 ? min(GEMM.threadCount, rows) : 1
-        NNParallel.forEach(threads) { worker in
+        WorkerPool.forEach(threads) { worker in
             for row in Swift.stride(from: worker, to: rows, by: threads) { fill(row) }
         }
     }

@@ -30,7 +30,7 @@ extension Tensor {
         let failed = LockedState(false)
         withUnsafePointer(to: &geometry) { geometryPointer in
             let shared = UnsafeSendable(geometryPointer)
-            NNParallel.forEach(workers) { worker in
+            WorkerPool.forEach(workers) { worker in
                 for piece in Swift.stride(from: worker, to: pieces, by: workers) {
                     let product = piece / splits, split = piece % splits
                     let image = product / groups, group = product % groups

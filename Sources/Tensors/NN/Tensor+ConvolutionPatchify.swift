@@ -59,7 +59,7 @@ extension Tensor {
             }
         }
         let threads = patchRows * g.outW * patch >= 1 << 17 ? min(GEMM.threadCount, patchRows) : 1
-        NNParallel.forEach(threads) { worker in
+        WorkerPool.forEach(threads) { worker in
             for unit in Swift.stride(from: worker, to: patchRows, by: threads) { copyRow(unit) }
         }
     }
@@ -89,7 +89,7 @@ extension Tensor {
             }
         }
         let threads = units * block * pixels >= 1 << 17 ? min(GEMM.threadCount, units) : 1
-        NNParallel.forEach(threads) { worker in
+        WorkerPool.forEach(threads) { worker in
             for unit in Swift.stride(from: worker, to: units, by: threads) { transposeBlock(unit) }
         }
     }

@@ -155,7 +155,7 @@ extension Tensor {
         let threads = GEMM.threadCount
         if count >= threads, threads > 1, 2 * m * n * k < 1 << 24 {
             GEMM.withSingleThreadedMultiplies {
-                NNParallel.forEach(threads) { worker in
+                WorkerPool.forEach(threads) { worker in
                     for index in stride(from: worker, to: count, by: threads) { one(index) }
                 }
             }

@@ -106,7 +106,7 @@ extension Tensor {
         let result = Tensor.uninitializedFloats(Array(shape.dropLast(2)) + [outH, outW])
         let (source, target) = (x.floatPointer, result.mutableFloatPointer)
         let threads = planes * plane >= 1 << 15 ? min(GEMM.threadCount, planes) : 1
-        NNParallel.forEach(threads) { worker in
+        WorkerPool.forEach(threads) { worker in
             for index in Swift.stride(from: worker, to: planes, by: threads) {
                 kernel(source + index * plane, target + index * outH * outW)
             }

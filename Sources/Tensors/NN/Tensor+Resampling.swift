@@ -200,7 +200,7 @@ extension Tensor {
         let threads = rows * outSize >= 1 << 15 ? GEMM.threadCount : 1
         taps.indices.withUnsafeBufferPointer { indices in
             taps.weights.withUnsafeBufferPointer { weights in
-                NNParallel.forEach(threads) { worker in
+                WorkerPool.forEach(threads) { worker in
                     for row in Swift.stride(from: worker, to: rows, by: threads) {
                         let input = source + row * inSize, output = target + row * outSize
                         for o in 0..<outSize {
@@ -223,7 +223,7 @@ extension Tensor {
         let threads = planes * outH * width >= 1 << 15 ? GEMM.threadCount : 1
         taps.indices.withUnsafeBufferPointer { indices in
             taps.weights.withUnsafeBufferPointer { weights in
-                NNParallel.forEach(threads) { worker in
+                WorkerPool.forEach(threads) { worker in
                     for job in Swift.stride(from: worker, to: planes * outH, by: threads) {
                         let plane = job / outH, o = job % outH
                         let output = target + (plane * outH + o) * width

@@ -60,18 +60,21 @@ final class CallExpr: Expr {
                 }
             } else {
                 callee = try function.eval(i)
-                // `str(x)` of an int or a str: the common conversion in string building.
-                if let simple, simple.count == 1, case .object(let o) = callee, o === i.strType {
-                    let v = try simple[0].eval(i)
-                    switch v {
-                    case .int(let n): return .str(decimalText(n))
-                    case .str: return v
-                    default: return try i.call(callee, Arguments([v]))
+                if let simple {
+                    switch callee {
+                    case .function(let f) where f.code.fastCallArity == simple.count:
+                        return try i.callFast(f, simple)
+                    case .object(let o) where simple.count == 1 && o === i.strType:
+                        // `str(x)` of an int or a str: the common conversion in string building.
+                        let v = try simple[0].eval(i)
+                        switch v {
+                        case .int(let n): return .str(decimalText(n))
+                        case .str: return v
+                        default: return try i.call(callee, Arguments([v]))
+                        }
+                    default: break
                     }
                 }
-            }
-            if case .function(let f) = callee, let simple, f.code.isSimple, simple.count == f.code.parameters.count {
-                return try i.callFast(f, simple)
             }
             return try i.call(callee, try buildArguments(i))
         } catch var e as ScriptError {
@@ -148,12 +151,19 @@ extension Interpreter {
     /// The fast path: only positional arguments, exactly as many as parameters.
     @inline(__always)
     func callFast(_ f: FunctionObject, _ argExprs: [Expr]) throws -> Value {
-        let code = f.code
+        let frameSize = f.code.frameSize
         let newBase = top
-        reserve(code.frameSize)
-        top = newBase + code.frameSize
+        reserve(frameSize)
+        top = newBase + frameSize
         do {
-            for k in 0..<argExprs.count { stack[newBase &+ k] = try argExprs[k].eval(self) }
+            try argExprs.withUnsafeBufferPointer { buffer in
+                // Unmanaged: the call site holds its argument expressions (no retain per argument).
+                guard let first = buffer.baseAddress else { return }
+                let exprs = UnsafeRawPointer(first).assumingMemoryBound(to: Unmanaged<Expr>.self)
+                for k in 0..<buffer.count {
+                    stack[newBase &+ k] = try exprs[k]._withUnsafeGuaranteedRef { try $0.eval(self) }
+                }
+            }
         } catch {
             for k in 0..<argExprs.count { stack[newBase &+ k] = .unbound }
             top = newBase
@@ -240,8 +250,8 @@ extension Interpreter {
         let code = f.code
         if code.isGenerator { return makeGenerator(f, base: newBase) }
         depth += 1
-        let savedFunction = currentFunction
-        currentFunction = f
+        let savedFunction = runningFunction
+        runningFunction = .passUnretained(f)
         let savedBase = base
         base = newBase
         var savedCells: [Cell]? = nil
@@ -260,7 +270,7 @@ extension Interpreter {
             top = newBase
             base = savedBase
             if let savedCells { cells = savedCells }
-            currentFunction = savedFunction
+            runningFunction = savedFunction
             depth -= 1
         }
         if depth > recursionLimit {
@@ -268,7 +278,9 @@ extension Interpreter {
         }
         do {
             try checkInterrupt()
-            if case .returned = try execBlock(code.body, self) {
+            let body = code.statements
+            guard let statements = body.base else { return Value.none }
+            if case .returned = try execStatements(statements, body.count, self) {
                 // Moved out, not copied: no retain/release of a returned object.
                 var r = Value.none
                 swap(&r, &returnValue)

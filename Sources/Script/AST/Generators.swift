@@ -192,10 +192,10 @@ extension Interpreter {
         top = newBase + code.frameSize
         for k in 0..<code.frameSize { stack[newBase &+ k] = g.slots[k] }
         g.slots = []
-        let savedBase = base, savedCells = cells, savedFunction = currentFunction, savedReturn = returnValue
+        let savedBase = base, savedCells = cells, savedFunction = runningFunction, savedReturn = returnValue
         base = newBase
         cells = g.cells
-        currentFunction = g.function
+        runningFunction = .passUnretained(g.function)
         depth += 1
         g.running = true
         g.resuming = g.started
@@ -211,7 +211,7 @@ extension Interpreter {
             top = newBase
             base = savedBase
             cells = savedCells
-            currentFunction = savedFunction
+            runningFunction = savedFunction
             returnValue = savedReturn
             g.running = false
             depth -= 1

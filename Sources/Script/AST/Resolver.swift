@@ -166,6 +166,7 @@ struct Resolver {
         }
         try resolveBlock(code.body, scope)
         try finalize(scope)
+        code.fastCallArity = code.isSimple ? code.parameters.count : -1
         return scope
     }
 

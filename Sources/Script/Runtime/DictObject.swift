@@ -78,10 +78,14 @@ func keyHash(_ v: Value) throws -> Int {
             }
             return Int(bitPattern: UInt(h ^ (h >> 29)))
         }
-    case .int(let i): return mixInt(i)
-    case .bool(let b): return mixInt(b ? 1 : 0)
+    // Ints hash to themselves, as in CPython: consecutive keys land in consecutive index slots and
+    // consecutive entries, so a loop over `range` keys walks memory in order instead of missing the
+    // cache on every probe. The perturbed probing of `DictObject.find` keeps patterned keys
+    // (multiples of the table size) from piling up in one run.
+    case .int(let i): return i
+    case .bool(let b): return b ? 1 : 0
     case .float(let d):
-        if d == d.rounded(), abs(d) < 9.2e18 { return mixInt(Int(d)) }
+        if d == d.rounded(), abs(d) < 9.2e18 { return Int(d) }
         return mixInt(Int(bitPattern: UInt(d.bitPattern)))
     case .none: return 0x5bd1e995
     case .tuple(let items):
@@ -174,10 +178,13 @@ public final class DictObject {
     }
 
     /// The slot in `table` holding `key`, or the empty slot where it would go (entry -1).
+    /// Probing follows CPython: the next slot mixes in the hash's higher bits (`perturb`), so keys that
+    /// agree in their low bits (ints hash to themselves) still spread over the table.
     @inline(__always)
     private func find(_ key: Value, _ hash: Int) -> (slot: Int, entry: Int) {
         guard let table else { return (0, -1) }
         var slot = hash & mask
+        var perturb = UInt(bitPattern: hash)
         while true {
             let e = Int(table[slot])
             if e < 0 { return (slot, -1) }
@@ -185,7 +192,8 @@ public final class DictObject {
             guard let store else { return (slot, -1) }
             let entry = store + e
             if entry.pointee.hash == hash && keyMatches(entry, key) { return (slot, e) }
-            slot = (slot &+ 1) & mask
+            perturb >>= 5
+            slot = (slot &* 5 &+ Int(bitPattern: perturb) &+ 1) & mask
         }
     }
 
@@ -263,7 +271,11 @@ public final class DictObject {
         guard let store else { return }
         for e in 0..<used {
             var slot = store[e].hash & mask
-            while newTable[slot] >= 0 { slot = (slot &+ 1) & mask }
+            var perturb = UInt(bitPattern: store[e].hash)
+            while newTable[slot] >= 0 {
+                perturb >>= 5
+                slot = (slot &* 5 &+ Int(bitPattern: perturb) &+ 1) & mask
+            }
             newTable[slot] = Int32(e)
         }
     }

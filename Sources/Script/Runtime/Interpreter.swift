@@ -73,7 +73,10 @@ public final class Interpreter {
     /// The function whose body is running (for `super()` and tracebacks). Not retained: every frame's
     /// function is held alive by its caller for the duration of the call (a retain/release pair per
     /// call was a measurable part of recursive-call time).
-    unowned(unsafe) var currentFunction: FunctionObject?
+    /// Held as `Unmanaged`: even an `unowned(unsafe)` variable is retained when its value is copied
+    /// into a local to be restored later.
+    var runningFunction: Unmanaged<FunctionObject>?
+    var currentFunction: FunctionObject? { runningFunction?.takeUnretainedValue() }
     var objectClass: ClassObject = ClassObject(name: "object", bases: [])
     /// Set from another thread (Ctrl-C) to interrupt a running loop with KeyboardInterrupt.
     public let interruptFlag = InterruptFlag()

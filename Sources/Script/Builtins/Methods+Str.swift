@@ -28,6 +28,38 @@ extension Interpreter {
         }
     }
 
+    /// `sep.join(list)`: the result's size is known before copying, so its bytes are written once
+    /// into a string of exactly that size.
+    private func join(_ items: [Value], separator: String) throws -> String {
+        var separator = separator
+        let separatorLength = separator.utf8.count
+        var total = separatorLength * Swift.max(items.count - 1, 0)
+        for (index, v) in items.enumerated() {
+            guard case .str(let part) = v else {
+                throw ScriptError.typeError("sequence item \(index): expected str instance, \(v.typeName) found")
+            }
+            total += part.utf8.count
+        }
+        return separator.withUTF8 { separatorBytes in
+            String(unsafeUninitializedCapacity: total) { buffer in
+                guard let out = buffer.baseAddress else { return 0 }
+                var used = 0
+                for (index, v) in items.enumerated() {
+                    if index > 0, separatorLength > 0 {
+                        (out + used).update(from: separatorBytes.baseAddress!, count: separatorLength)
+                        used += separatorLength
+                    }
+                    guard case .str(var part) = v else { continue }
+                    part.withUTF8 { bytes in
+                        if let source = bytes.baseAddress { (out + used).update(from: source, count: bytes.count) }
+                        used += bytes.count
+                    }
+                }
+                return used
+            }
+        }
+    }
+
     private func strip(_ s: String, _ chars: String?, left: Bool, right: Bool) -> String {
         let scalars = Array(s.unicodeScalars)
         let set = chars.map { Set($0.unicodeScalars) }
@@ -163,6 +195,7 @@ extension Interpreter {
             return .list(ListObject(try splitString(s, sep, maxSplit: maxSplit).map { .str($0) }))
         case "join":
             try args.expectPositional("str.join", min: 1)
+            if case .list(let list) = args.positional[0] { return .str(try join(list.items, separator: s)) }
             var out = ""
             var first = true
             var index = 0

@@ -99,12 +99,12 @@ final class LlamaQuantizedDecoder: @unchecked Sendable {
             attend(qkv: qkv, width: qkvWidth, batch: batch, new: new, past: past, keys: slots.keys, values: slots.values,
                    capacity: slots.capacity, scores: workspace.scores, into: context)
             try layer.output.apply(input: context, tokens: tokens, output: projected)
-            Self.add(projected, into: x, count: tokens * hidden)
+            BufferKernels.add(projected, into: x, count: tokens * hidden)
             Self.rmsNorm(x, weight: layer.postAttentionNorm, into: normed, rows: tokens, size: hidden, eps: eps)
             try layer.gateUp.apply(input: normed, tokens: tokens, output: gateUp)
-            Self.swiGLU(gateUp, into: activated, tokens: tokens, size: intermediate)
+            BufferKernels.swiGLU(gateUp, into: activated, tokens: tokens, size: intermediate)
             try layer.down.apply(input: activated, tokens: tokens, output: projected)
-            Self.add(projected, into: x, count: tokens * hidden)
+            BufferKernels.add(projected, into: x, count: tokens * hidden)
         }
         // The final norm over the rows that are asked for (the last position of each row for `lastOnly`).
         var lastOnly = false
@@ -206,68 +206,18 @@ final class LlamaQuantizedDecoder: @unchecked Sendable {
         let scale = 1 / Float(headDim).squareRoot(), group = heads / kvHeads
         for b in 0..<batch {
             for t in 0..<new {
-                let length = past + t + 1
                 for h in 0..<heads {
-                    let query = qkv + (b * new + t) * width + h * headDim
                     let base = ((b * kvHeads + h / group) * capacity) * headDim
-                    var largest = -Float.infinity
-                    for j in 0..<length {
-                        let score = Self.dot(query, keys + base + j * headDim, headDim) * scale
-                        scores[j] = score
-                        largest = Swift.max(largest, score)
-                    }
-                    var total: Float = 0
-                    for j in 0..<length { let e = Foundation.exp(scores[j] - largest); scores[j] = e; total += e }
-                    let out = context + (b * new + t) * heads * headDim + h * headDim
-                    out.initialize(repeating: 0, count: headDim)
-                    let inverse = 1 / total
-                    for j in 0..<length {
-                        Self.axpy(scores[j] * inverse, values + base + j * headDim, out, headDim)
-                    }
+                    BufferKernels.attend(query: qkv + (b * new + t) * width + h * headDim, keys: keys + base,
+                                         values: values + base, length: past + t + 1, dim: headDim, scale: scale,
+                                         scores: scores, into: context + (b * new + t) * heads * headDim + h * headDim)
                 }
             }
         }
     }
 
-    /// silu(gate) · up for rows laid out [gate (size) | up (size)].
-    static func swiGLU(_ gateUp: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, tokens: Int, size: Int) {
-        for t in 0..<tokens {
-            let gate = gateUp + t * 2 * size, up = gate + size, target = out + t * size
-            for i in 0..<size {
-                let g = gate[i]
-                target[i] = g / (1 + Foundation.exp(-g)) * up[i]
-            }
-        }
-    }
-
-    static func add(_ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>, count: Int) {
-        for i in 0..<count { target[i] += source[i] }
-    }
-
     @inline(__always)
     static func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
         UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
-    }
-
-    @inline(__always)
-    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
-        var acc = SIMD8<Float>.zero
-        var k = 0
-        while k + 8 <= n { acc += load8(a + k) * load8(b + k); k += 8 }
-        var total = acc.sum()
-        while k < n { total += a[k] * b[k]; k += 1 }
-        return total
-    }
-
-    @inline(__always)
-    static func axpy(_ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
-        var k = 0
-        let a = SIMD8<Float>(repeating: alpha)
-        while k + 8 <= n {
-            let raw = UnsafeMutableRawPointer(y + k)
-            raw.storeBytes(of: raw.loadUnaligned(as: SIMD8<Float>.self) + a * load8(x + k), as: SIMD8<Float>.self)
-            k += 8
-        }
-        while k < n { y[k] += alpha * x[k]; k += 1 }
     }
 }

@@ -32,6 +32,19 @@ public enum BufferKernels {
         }
     }
 
+    /// SwiGLU, silu(gate)·up, for `tokens` rows laid out [gate (size) | up (size)], into rows of `size`.
+    public static func swiGLU(_ gateUp: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, tokens: Int, size: Int) {
+        for t in 0..<tokens {
+            let gate = gateUp + t * 2 * size, up = gate + size, target = out + t * size
+            floatUnaryRun(SiluKernel.self, gate, 1, target, size)
+            if NativeKernels.isEnabled {
+                sfk_binary_f32_avx2(SFK_BINARY_MUL, UnsafePointer(target), 1, up, 1, target, size)
+            } else {
+                for i in 0..<size { target[i] *= up[i] }
+            }
+        }
+    }
+
     /// `target[i] += source[i]` for i < count.
     public static func add(_ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>, count: Int) {
         if NativeKernels.isEnabled {

@@ -1,6 +1,7 @@
 // Row kernels over raw float32 buffers, for decoders that run a step over preallocated scratch instead of Tensor
 // operations (GPT-2's decode path, the quantized Llama path): at batch 1 and one token, a Tensor op's own cost —
 // allocating its result, resolving broadcasts and strides, handing work to threads — is larger than the arithmetic.
+
 import CKernels
 
 /// Normalization, activation and single-query attention on contiguous float32 buffers, computed exactly as the

@@ -156,11 +156,10 @@ extension Interpreter {
         reserve(frameSize)
         top = newBase + frameSize
         do {
-            try argExprs.withUnsafeBufferPointer { buffer in
+            try withUnmanagedElements(of: argExprs) { exprs, count in
                 // Unmanaged: the call site holds its argument expressions (no retain per argument).
-                guard let first = buffer.baseAddress else { return }
-                let exprs = UnsafeRawPointer(first).assumingMemoryBound(to: Unmanaged<Expr>.self)
-                for k in 0..<buffer.count {
+                guard let exprs else { return }
+                for k in 0..<count {
                     stack[newBase &+ k] = try exprs[k]._withUnsafeGuaranteedRef { try $0.eval(self) }
                 }
             }

@@ -117,10 +117,18 @@ struct ParameterSpec {
 /// retain and a release per statement, which showed up as a tenth of the time of call-heavy scripts.
 @inline(__always)
 func execBlock(_ body: [Stmt], _ i: Interpreter) throws -> Flow {
-    try body.withUnsafeBufferPointer { buffer in
-        guard let first = buffer.baseAddress else { return .normal }
-        let statements = UnsafeRawPointer(first).assumingMemoryBound(to: Unmanaged<Stmt>.self)
-        return try execStatements(statements, buffer.count, i)
+    try withUnmanagedElements(of: body) { statements, count in
+        guard let statements else { return .normal }
+        return try execStatements(statements, count, i)
+    }
+}
+
+/// An array of AST nodes read as `Unmanaged` references (nil when empty), so a walk over it costs no retain and
+/// release per node; the array's owner keeps the nodes alive.
+@inline(__always)
+func withUnmanagedElements<T: AnyObject, R>(of nodes: [T], _ body: (UnsafePointer<Unmanaged<T>>?, Int) throws -> R) rethrows -> R {
+    try nodes.withUnsafeBufferPointer { buffer in
+        try body(buffer.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: Unmanaged<T>.self) }, buffer.count)
     }
 }
 

@@ -28,7 +28,7 @@ extension Interpreter {
         }
     }
 
-    /// `sep.join(list)`: the result's size is known before copying, so its bytes are written once
+    /// `sep.join(items)`: the result's size is known before copying, so its bytes are written once
     /// into a string of exactly that size.
     private func join(_ items: [Value], separator: String) throws -> String {
         var separator = separator
@@ -195,21 +195,10 @@ extension Interpreter {
             return .list(ListObject(try splitString(s, sep, maxSplit: maxSplit).map { .str($0) }))
         case "join":
             try args.expectPositional("str.join", min: 1)
-            if case .list(let list) = args.positional[0] { return .str(try join(list.items, separator: s)) }
-            var out = ""
-            var first = true
-            var index = 0
-            try forEach(args.positional[0]) { v in
-                guard case .str(let part) = v else {
-                    throw ScriptError.typeError("sequence item \(index): expected str instance, \(v.typeName) found")
-                }
-                if !first { out += s }
-                out += part
-                first = false
-                index += 1
-                return true
-            }
-            return .str(out)
+            // Materialized first, as CPython's join does (PySequence_Fast); a list is used in place.
+            let items: [Value]
+            if case .list(let list) = args.positional[0] { items = list.items } else { items = try iterate(args.positional[0]) }
+            return .str(try join(items, separator: s))
         case "strip": return .str(strip(s, try stringArgument(args, 0, name), left: true, right: true))
         case "lstrip": return .str(strip(s, try stringArgument(args, 0, name), left: true, right: false))
         case "rstrip": return .str(strip(s, try stringArgument(args, 0, name), left: false, right: true))
